@@ -1,0 +1,148 @@
+# pharos: plain GNU make. Objects go under $(BUILD)/, binaries to $(BUILD)/.
+#   make            build          make check      deps, unit, layering, integration
+#   make demo       the lab demo   make install    DESTDIR=... PREFIX=/usr
+#   make SANITIZE=1 check          ASan+UBSan build of everything
+BUILD   ?= build
+PREFIX  ?= /usr/local
+DESTDIR ?=
+SBINDIR ?= $(PREFIX)/sbin
+BINDIR  ?= $(PREFIX)/bin
+SYSCONFDIR ?= /etc
+MANDIR  ?= $(PREFIX)/share/man
+CC      ?= cc
+PKG_CONFIG ?= pkg-config
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+PKGS := libmnl inih libcurl
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+TEST_LIBS  := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+WARN   := -Wall -Wextra -Werror -Wmissing-prototypes -Wmissing-declarations \
+          -Wstrict-prototypes -Wshadow -Wformat=2 -Wno-format-nonliteral
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
+          -I. -DPHAROS_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
+LDFLAGS ?=
+ifeq ($(SANITIZE),1)
+CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+CFLAGS += -MMD -MP
+
+# Modules, lowest first. Each folder is a static archive; agent/ and dnsd/ have mains.
+LIB_SRC     := $(wildcard lib/*.c)
+NETLINK_SRC := $(wildcard netlink/*.c)
+PROBES_SRC  := $(wildcard probes/*.c)
+BGP_SRC     := $(wildcard bgp/*.c)
+AGENT_SRC   := $(filter-out agent/main.c agent/pharosctl.c,$(wildcard agent/*.c))
+DNSD_SRC    := $(filter-out dnsd/main.c,$(wildcard dnsd/*.c))
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+A_LIB     := $(BUILD)/libpharos.a
+A_NETLINK := $(BUILD)/libnetlink.a
+A_PROBES  := $(BUILD)/libprobes.a
+A_BGP     := $(BUILD)/libbgp.a
+A_AGENT   := $(BUILD)/libagent.a
+A_DNSD    := $(BUILD)/libdnsd.a
+ARCHIVES  := $(A_AGENT) $(A_BGP) $(A_PROBES) $(A_NETLINK) $(A_DNSD) $(A_LIB)
+
+# Build only what exists and works: pharosctl and pharos-dnsd appear with their mains.
+BINS := $(BUILD)/pharosd
+ifneq ($(wildcard agent/pharosctl.c),)
+BINS += $(BUILD)/pharosctl
+endif
+ifneq ($(wildcard dnsd/main.c),)
+BINS += $(BUILD)/pharos-dnsd
+endif
+
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+TOOL_SRC  := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
+
+all: $(BINS)
+
+# Rebuild everything when the flags change (e.g. SANITIZE=1 after a plain build).
+$(BUILD)/.flags: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(A_LIB):     $(call obj,$(LIB_SRC))
+$(A_NETLINK): $(call obj,$(NETLINK_SRC))
+$(A_PROBES):  $(call obj,$(PROBES_SRC))
+$(A_BGP):     $(call obj,$(BGP_SRC))
+$(A_AGENT):   $(call obj,$(AGENT_SRC))
+$(A_DNSD):    $(call obj,$(DNSD_SRC))
+$(BUILD)/lib%.a:
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/pharosd: $(call obj,agent/main.c) $(ARCHIVES)
+	$(CC) $(LDFLAGS) -o $@ $< $(ARCHIVES) $(PKG_LIBS)
+
+$(BUILD)/pharosctl: $(call obj,agent/pharosctl.c) $(A_LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(A_LIB)
+
+$(BUILD)/pharos-dnsd: $(call obj,dnsd/main.c) $(A_DNSD) $(A_LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(A_DNSD) $(A_LIB) -lpthread
+
+$(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(ARCHIVES)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(ARCHIVES) $(PKG_LIBS) $(TEST_LIBS) -lpthread
+
+$(BUILD)/tools/%: $(call obj,tests/tools/%.c) $(ARCHIVES)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(ARCHIVES) $(PKG_LIBS) -lpthread
+
+# ---- checks ----
+deps:
+	@sh packaging/deps.sh check
+
+unit: $(UNIT_BINS)
+	@sh tests/run-unit.sh $(UNIT_BINS)
+
+check-deps:
+	@sh tests/check-deps.sh
+
+check-format:
+	@sh tests/check-format.sh
+
+integration: $(BINS) $(TOOL_BINS)
+	@BUILD=$(abspath $(BUILD)) sh tests/integration/run.sh
+
+check: deps
+	$(MAKE) all unit-bins tools
+	$(MAKE) check-deps check-format unit integration
+
+unit-bins: $(UNIT_BINS)
+tools: $(TOOL_BINS)
+
+demo:
+	@sh packaging/deps.sh demo
+	$(MAKE) all
+	@BUILD=$(abspath $(BUILD)) sh tests/lab/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/pharos/conf.d
+	install -m 0755 $(BUILD)/pharosd $(DESTDIR)$(SBINDIR)/pharosd
+	[ ! -f $(BUILD)/pharosctl ] || install -m 0755 $(BUILD)/pharosctl $(DESTDIR)$(SBINDIR)/pharosctl
+	[ ! -f $(BUILD)/pharos-dnsd ] || install -m 0755 $(BUILD)/pharos-dnsd $(DESTDIR)$(SBINDIR)/pharos-dnsd
+	install -m 0644 etc/pharosd.ini $(DESTDIR)$(SYSCONFDIR)/pharos/pharosd.ini.example
+	for m in $(wildcard man/*.[0-9]); do \
+		s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
+		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all deps unit check-deps check-format integration check demo install clean FORCE unit-bins tools
+FORCE:
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+.SECONDARY:
