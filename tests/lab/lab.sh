@@ -1,0 +1,283 @@
+# lab.sh: the network-namespace lab library (POSIX sh; source it).
+#
+# Builds small topologies of namespaces joined by veths, runs real FRR (zebra + bgpd),
+# BIRD 2, pharosd and pharos-dnsd inside them, waits for conditions with deadlines, and
+# tears everything down on exit, even after a failure. Only documentation prefixes.
+#
+#   . tests/lab/lab.sh
+#   lab_init                       # trap cleanup; names are unique per run
+#   lab_ns r; lab_ns p1            # namespaces "$LAB-r", "$LAB-p1"
+#   lab_link r p1 192.0.2.1/24,2001:db8:1::1/64 192.0.2.2/24,2001:db8:1::2/64
+#   lab_frr_start r "$conf"        # zebra + bgpd as user frr, own run dir and vty
+#   lab_wait 10 "session up" lab_frr_json r 'show bgp summary json' '...'
+#
+# Every wait is bounded; processes are stopped by the PIDs this library started.
+
+LAB_ROOT=$(cd "$(dirname "${0:-.}")/../.." 2>/dev/null && pwd)
+: "${BUILD:=$LAB_ROOT/build}"
+LAB=
+LAB_DIR=
+LAB_NS=
+LAB_PIDS=
+LAB_FRR=
+LAB_BIRD=
+LAB_NLINK=0
+
+lab_log() {
+	printf '%s lab: %s\n' "$(date +%H:%M:%S.%N | cut -c1-12)" "$*" >&2
+}
+
+lab_fail() {
+	lab_log "FAIL: $*"
+	exit 1
+}
+
+lab_init() {
+	[ "$(id -u)" = 0 ] || lab_fail "the lab needs root (network namespaces)"
+	LAB="ph$$"
+	LAB_DIR=$(mktemp -d "/tmp/pharos-lab.$LAB.XXXXXX")
+	chmod 755 "$LAB_DIR"
+	trap lab_cleanup EXIT
+	trap 'exit 130' INT TERM
+}
+
+lab_cleanup() {
+	rc=$?
+	trap - EXIT
+	set +e
+	for p in $LAB_PIDS; do kill "$p" 2>/dev/null; done
+	for ns in $LAB_FRR; do lab_frr_stop "$ns"; done
+	for ns in $LAB_BIRD; do lab_bird_stop "$ns"; done
+	sleep 0.2
+	for p in $LAB_PIDS; do kill -9 "$p" 2>/dev/null; done
+	for ns in $LAB_NS; do ip netns del "$LAB-$ns" 2>/dev/null; done
+	if [ $rc -ne 0 ] && [ -n "$LAB_DIR" ]; then
+		for f in "$LAB_DIR"/*.log; do
+			[ -f "$f" ] || continue
+			echo "---- $f (last 40 lines)" >&2
+			tail -40 "$f" >&2
+		done
+	fi
+	[ -n "${KEEP_LOGS:-}" ] || rm -rf "$LAB_DIR"
+	exit $rc
+}
+
+# lab_ns NAME: a namespace "$LAB-NAME" with lo up.
+lab_ns() {
+	ip netns add "$LAB-$1" || lab_fail "cannot create namespace $LAB-$1"
+	LAB_NS="$LAB_NS $1"
+	ip -n "$LAB-$1" link set lo up
+	ip netns exec "$LAB-$1" sysctl -qw net.ipv6.conf.all.forwarding=1 net.ipv4.ip_forward=1 \
+		net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0 >/dev/null 2>&1
+}
+
+# lab_exec NAME CMD...: run CMD inside namespace NAME.
+lab_exec() {
+	n=$1
+	shift
+	ip netns exec "$LAB-$n" "$@"
+}
+
+# lab_link A B ADDRS_A ADDRS_B: a veth between A and B; addresses comma-separated.
+# Prints nothing; the interface in A is named "to-B" and in B "to-A" (truncated to 15).
+lab_link() {
+	LAB_NLINK=$((LAB_NLINK + 1))
+	ia=$(printf 'to-%s' "$2" | cut -c1-15)
+	ib=$(printf 'to-%s' "$1" | cut -c1-15)
+	ip link add "lv$$x$LAB_NLINK" type veth peer name "lw$$x$LAB_NLINK" || lab_fail "veth"
+	ip link set "lv$$x$LAB_NLINK" netns "$LAB-$1" name "$ia"
+	ip link set "lw$$x$LAB_NLINK" netns "$LAB-$2" name "$ib"
+	_lab_addrs "$1" "$ia" "$3"
+	_lab_addrs "$2" "$ib" "$4"
+	ip -n "$LAB-$1" link set "$ia" up
+	ip -n "$LAB-$2" link set "$ib" up
+}
+
+_lab_addrs() {
+	for a in $(echo "$3" | tr ',' ' '); do
+		case "$a" in
+		*:*) ip -n "$LAB-$1" addr add "$a" dev "$2" nodad ;;
+		*) ip -n "$LAB-$1" addr add "$a" dev "$2" ;;
+		esac
+	done
+}
+
+# lab_wait SECONDS WHAT CMD...: run CMD every 0.1 s until it succeeds; fail after SECONDS.
+lab_wait() {
+	secs=$1 what=$2
+	shift 2
+	end=$(($(date +%s%N) + secs * 1000000000))
+	while :; do
+		"$@" >/dev/null 2>&1 && return 0
+		[ "$(date +%s%N)" -lt "$end" ] || lab_fail "timed out after ${secs}s waiting for: $what"
+		sleep 0.1
+	done
+}
+
+# lab_wait_not SECONDS WHAT CMD...: wait until CMD fails.
+lab_wait_not() {
+	secs=$1 what=$2
+	shift 2
+	end=$(($(date +%s%N) + secs * 1000000000))
+	while :; do
+		"$@" >/dev/null 2>&1 || return 0
+		[ "$(date +%s%N)" -lt "$end" ] || lab_fail "timed out after ${secs}s waiting for: $what"
+		sleep 0.1
+	done
+}
+
+# lab_bg NAME LOGNAME CMD...: start CMD in namespace NAME in the background, output to
+# $LAB_DIR/LOGNAME.log; sets LAB_LASTPID.
+lab_bg() {
+	n=$1 logname=$2
+	shift 2
+	ip netns exec "$LAB-$n" "$@" >"$LAB_DIR/$logname.log" 2>&1 &
+	LAB_LASTPID=$!
+	LAB_PIDS="$LAB_PIDS $LAB_LASTPID"
+}
+
+# lab_stop PID: SIGTERM then, after up to 5 s, SIGKILL; returns the exit status.
+lab_stop() {
+	kill "$1" 2>/dev/null || return 0
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -9 "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+# ---- FRR ----
+
+# lab_frr_start NAME CONFIG: zebra + bgpd in NAME with CONFIG (frr.conf text).
+lab_frr_start() {
+	n=$1
+	d=/run/frr/$LAB-$n
+	mkdir -p "$d" "/etc/frr/$LAB-$n"
+	: >"/etc/frr/$LAB-$n/vtysh.conf"
+	printf 'hostname %s\nlog file %s/frr.log\n%s\n' "$n" "$d" "$2" >"$d/frr.conf"
+	chown -R frr:frr "$d" "/etc/frr/$LAB-$n"
+	LAB_FRR="$LAB_FRR $n"
+	ip netns exec "$LAB-$n" /usr/lib/frr/zebra -d -N "$LAB-$n" -f "$d/frr.conf" \
+		-u frr -g frr >"$LAB_DIR/zebra-$n.log" 2>&1 || lab_fail "zebra in $n"
+	lab_wait 10 "zebra in $n" test -S "$d/zserv.api"
+	ip netns exec "$LAB-$n" /usr/lib/frr/bgpd -d -N "$LAB-$n" -f "$d/frr.conf" \
+		-u frr -g frr >"$LAB_DIR/bgpd-$n.log" 2>&1 || lab_fail "bgpd in $n"
+	lab_wait 10 "bgpd in $n" test -S "$d/bgpd.vty"
+}
+
+# lab_frr_stop NAME: stop bgpd and zebra (by their pid files) and remove their files.
+lab_frr_stop() {
+	d=/run/frr/$LAB-$1
+	[ -n "$LAB_DIR" ] && [ -f "$d/frr.log" ] && cp "$d/frr.log" "$LAB_DIR/frr-$1.log" 2>/dev/null
+	for dm in bgpd zebra; do
+		[ -f "$d/$dm.pid" ] && lab_stop "$(cat "$d/$dm.pid")"
+	done
+	rm -rf "$d" "/etc/frr/$LAB-$1"
+}
+
+# lab_frr_bgpd_pid NAME: the pid of bgpd in NAME (to freeze it with SIGSTOP).
+lab_frr_bgpd_pid() {
+	cat "/run/frr/$LAB-$1/bgpd.pid"
+}
+
+# lab_vtysh NAME CMD...: run vtysh commands in NAME's FRR.
+lab_vtysh() {
+	n=$1
+	shift
+	args=
+	for c in "$@"; do args="$args -c \"$c\""; done
+	eval vtysh -N "$LAB-$n" $args
+}
+
+# lab_json_eval NAME VTYCMD PYEXPR: evaluate the Python expression PYEXPR with `j` bound
+# to the JSON FRR prints for VTYCMD; succeeds when the value is truthy, prints it.
+lab_json_eval() {
+	vtysh -N "$LAB-$1" -c "$2" 2>/dev/null | python3 -c '
+import json, sys
+try:
+    j = json.load(sys.stdin)
+    v = eval(sys.argv[1])
+except Exception as e:
+    print("error: %s" % e, file=sys.stderr); sys.exit(2)
+print(json.dumps(v) if not isinstance(v, str) else v)
+sys.exit(0 if v else 1)' "$3"
+}
+
+# lab_frr_peer_state NAME PEER: the BGP state of PEER as FRR sees it.
+lab_frr_peer_state() {
+	lab_json_eval "$1" "show bgp neighbors $2 json" "j['$2']['bgpState']"
+}
+
+lab_frr_established() {
+	[ "$(lab_frr_peer_state "$1" "$2")" = Established ]
+}
+
+# lab_frr_has_route NAME AFI PREFIX: FRR has a best path for PREFIX (afi: ipv4|ipv6).
+lab_frr_has_route() {
+	lab_json_eval "$1" "show bgp $2 unicast $3 json" \
+		"any(p.get('bestpath', {}).get('overall') for p in j.get('paths', []))"
+}
+
+# lab_frr_route NAME AFI PREFIX PYEXPR: evaluate PYEXPR with `p` = the best path of PREFIX.
+lab_frr_route() {
+	lab_json_eval "$1" "show bgp $2 unicast $3 json" \
+		"[(lambda p: $4)(p) for p in j['paths'] if p.get('bestpath', {}).get('overall')][0]"
+}
+
+# lab_fib_has NAME PREFIX: the kernel FIB in NAME has a route for PREFIX.
+lab_fib_has() {
+	case "$2" in
+	*:*) ip -n "$LAB-$1" -6 route show "$2" | grep -q . ;;
+	*) ip -n "$LAB-$1" -4 route show "$2" | grep -q . ;;
+	esac
+}
+
+# ---- BIRD 2 ----
+
+lab_bird_start() {
+	n=$1
+	d=$LAB_DIR/bird-$n
+	mkdir -p "$d"
+	printf '%s\n' "$2" >"$d/bird.conf"
+	LAB_BIRD="$LAB_BIRD $n"
+	ip netns exec "$LAB-$n" bird -c "$d/bird.conf" -s "$d/bird.ctl" -P "$d/bird.pid" \
+		>"$LAB_DIR/bird-$n.log" 2>&1 || lab_fail "bird in $n"
+	lab_wait 10 "bird in $n" test -S "$d/bird.ctl"
+}
+
+lab_bird_stop() {
+	d=$LAB_DIR/bird-$1
+	[ -f "$d/bird.pid" ] && lab_stop "$(cat "$d/bird.pid")"
+}
+
+lab_birdc() {
+	n=$1
+	shift
+	birdc -s "$LAB_DIR/bird-$n/bird.ctl" "$@"
+}
+
+# ---- pharos ----
+
+# lab_pharosd NAME CONFIGTEXT [ARGS...]: write NAME's pharosd.ini and start pharosd in the
+# background; sets LAB_LASTPID. The config's state_dir and control_socket default to
+# $LAB_DIR/NAME/.
+lab_pharosd() {
+	n=$1 conf=$2
+	shift 2
+	mkdir -p "$LAB_DIR/$n"
+	printf '%s\n' "$conf" >"$LAB_DIR/$n/pharosd.ini"
+	lab_bg "$n" "pharosd-$n" ${PHAROSD_WRAPPER:-} "$BUILD/pharosd" -d \
+		-c "$LAB_DIR/$n/pharosd.ini" "$@"
+}
+
+# lab_route_monitor NAME: start `ip -ts monitor route` in NAME into $LAB_DIR/route-NAME.log.
+lab_route_monitor() {
+	lab_bg "$1" "route-$1" ip -ts monitor route
+}
+
+# lab_now: seconds since the epoch with microseconds (the format `ip -ts` compares with).
+lab_now() {
+	date +%s.%6N
+}
