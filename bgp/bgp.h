@@ -37,7 +37,7 @@ struct bgp_lcomm {
 
 /* Path attributes of one announced route. Arrays are sorted and deduplicated by
  * bgp_attrs_normalize(); unused slots are zero, so two sets compare with memcmp. */
-struct bgp_attrs {
+struct bgp_pathattrs {
 	bool has_med;
 	uint8_t prepend; /* extra copies of our AS, 0-10 */
 	uint8_t ncomm;
@@ -49,7 +49,7 @@ struct bgp_attrs {
 
 struct bgp_route {
 	struct prefix prefix;
-	struct bgp_attrs attrs;
+	struct bgp_pathattrs attrs;
 };
 
 struct bgp_peer_conf {
@@ -114,6 +114,14 @@ void bgp_peer_remove(struct bgp_peer *p);
  * down until the speaker is freed or the peer removed. */
 void bgp_peer_shutdown(struct bgp_peer *p, const char *msg);
 
+/* bgp_peer_accept: hand the speaker a connected socket from the peer (an inbound
+ * connection accepted elsewhere, or one end of a socketpair in tests); it takes ownership
+ * of fd. 0, or -1 when the connection is refused (fd closed). */
+int bgp_peer_accept(struct bgp_peer *p, int fd);
+
+/* bgp_pending_output: bytes queued to all peers and not yet written (exit waits for 0). */
+size_t bgp_pending_output(const struct bgp *b);
+
 /* bgp_peer_set_routes: replace the routes the peer should hold (copied). When established,
  * only the difference is sent: new or changed routes announced, missing ones withdrawn;
  * an identical set sends nothing. */
@@ -132,8 +140,8 @@ struct bgp_peer *bgp_peer_next(struct bgp_peer *p);
  * session of an unchanged peer). */
 bool bgp_peer_conf_equal(const struct bgp_peer_conf *a, const struct bgp_peer_conf *b);
 
-/* bgp_attrs_normalize: sort and deduplicate communities; zero unused slots. */
-void bgp_attrs_normalize(struct bgp_attrs *a);
+/* bgp_pathattrs_normalize: sort and deduplicate communities; zero unused slots. */
+void bgp_pathattrs_normalize(struct bgp_pathattrs *a);
 
 /* bgp_state_name: "Idle", "Connect", "Active", "OpenSent", "OpenConfirm", "Established". */
 const char *bgp_state_name(enum bgp_state s);

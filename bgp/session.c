@@ -1,0 +1,1283 @@
+/* bgp/session: peers, their connections and the RFC 4271 §8 state machine.
+ *
+ * A peer has at most two connections at once, the one we opened and one the peer opened
+ * (RFC 4271 §6.8 collision detection picks one). Each connection runs the FSM from the
+ * moment TCP is up: OpenSent -> OpenConfirm -> Established. The peer's reported state is
+ * the most advanced of its connections, Connect while our TCP connect is in progress,
+ * Active while it waits to retry, Idle when administratively down.
+ *
+ * The routes a peer should hold (its Adj-RIB-Out) are kept as a sorted array; the copy
+ * of what the peer was last told is diffed against it so that an unchanged set sends no
+ * UPDATE at all. Received routes are validated and counted, never stored. */
+#define _GNU_SOURCE /* accept4 */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "bgp/bgp.h"
+#include "bgp/msg.h"
+#include "bgp/net.h"
+#include "lib/log.h"
+#include "lib/util.h"
+
+#define CONN_OUT        0
+#define CONN_IN         1
+#define OPENSENT_HOLD   SEC(240) /* RFC 4271 §8.2.2 "large value" */
+#define BACKOFF_MAX     SEC(120)
+#define STABLE_SESSION  SEC(30) /* an Established session this old resets the back-off */
+#define RBUF_SIZE       (16 * BGP_MAX_LEN)
+#define LOCAL_PREF_IBGP 100
+
+enum conn_ev {
+	EV_TCP_UP,
+	EV_OPEN,
+	EV_KEEPALIVE,
+	EV_UPDATE,
+	EV_ROUTE_REFRESH,
+	EV_HOLD_EXPIRED,
+	EV_KEEPALIVE_TIMER,
+	EV_SEND_HOLD_EXPIRED,
+};
+
+struct obuf {
+	uint8_t *p;
+	size_t off, len, cap;
+};
+
+struct bgp_conn {
+	struct bgp_peer *peer;
+	int dir; /* CONN_OUT or CONN_IN */
+	int fd;
+	enum bgp_state state; /* IDLE when closed; CONNECT while our connect() runs */
+	struct loop_timer hold, keepalive, send_hold;
+	usec_t hold_time; /* negotiated */
+	struct bgp_open open;
+	bool have_open;
+	struct bgp_caps caps;
+	struct obuf out;
+	size_t rlen;
+	uint8_t rbuf[RBUF_SIZE];
+};
+
+struct bgp_peer {
+	TAILQ_ENTRY(bgp_peer) entry;
+	struct bgp *b;
+	struct bgp_peer_conf conf;
+	struct bgp_conn *conn[2];
+	enum bgp_state state;
+	bool admin_down;
+	struct loop_timer retry;
+	usec_t backoff;
+	usec_t est_since;
+	/* Next hops for the established session, from config or the session's address. */
+	struct addr nh4, nh6, nh6_ll;
+	struct bgp_route *want; /* sorted by prefix */
+	size_t nwant;
+	struct bgp_route *sent; /* what the established peer was told, sorted */
+	size_t nsent;
+	bool warned_nh[BGP_FAM_COUNT];
+	struct bgp_peer_stats st;
+};
+
+struct bgp {
+	struct loop *l;
+	struct bgp_callbacks cb;
+	void *arg;
+	TAILQ_HEAD(, bgp_peer) peers;
+	int lfd[2]; /* listeners, IPv4 and IPv6, -1 when none */
+	uint16_t lport[2];
+};
+
+static void conn_close(struct bgp_conn *c, const struct bgp_notify *n, const char *why);
+static void conn_fsm(struct bgp_conn *c, enum conn_ev ev, const struct bgp_msg *m);
+static void conn_io(int fd, uint32_t events, void *arg);
+static void peer_update_state(struct bgp_peer *p, const char *why);
+static void peer_connect(void *arg);
+
+static const char *const state_names[] = {
+    "Idle",
+    "Connect",
+    "Active",
+    "OpenSent",
+    "OpenConfirm",
+    "Established",
+};
+
+const char *
+bgp_state_name(enum bgp_state s)
+{
+	return (unsigned)s < nitems(state_names) ? state_names[s] : "?";
+}
+
+/* ---- logging helpers ---- */
+
+#define log_peer_info(p, fmt, ...)  log_info("peer %s: " fmt, (p)->conf.name, ##__VA_ARGS__)
+#define log_peer_warnx(p, fmt, ...) log_warnx("peer %s: " fmt, (p)->conf.name, ##__VA_ARGS__)
+#define log_peer_debug(p, fmt, ...) log_debug("peer %s: " fmt, (p)->conf.name, ##__VA_ARGS__)
+
+static unsigned
+families_mask(const bool fam[BGP_FAM_COUNT])
+{
+	return (fam[BGP_FAM_IPV4] ? BGP_AFM_IPV4 : 0) | (fam[BGP_FAM_IPV6] ? BGP_AFM_IPV6 : 0);
+}
+
+static bool
+peer_ibgp(const struct bgp_peer *p)
+{
+	return p->conf.local_as == p->conf.remote_as;
+}
+
+/* ---- output ---- */
+
+static void
+obuf_append(struct obuf *o, const uint8_t *p, size_t len)
+{
+	if (o->off > 0 && o->off == o->len)
+		o->off = o->len = 0;
+	if (o->len + len > o->cap) {
+		if (o->off > 0) {
+			memmove(o->p, o->p + o->off, o->len - o->off);
+			o->len -= o->off;
+			o->off = 0;
+		}
+		if (o->len + len > o->cap) {
+			o->cap = MAX(o->cap * 2, o->len + len);
+			o->cap = MAX(o->cap, (size_t)BGP_MAX_LEN * 4);
+			o->p = xreallocarray(o->p, o->cap, 1);
+		}
+	}
+	memcpy(o->p + o->len, p, len);
+	o->len += len;
+}
+
+static size_t
+obuf_pending(const struct obuf *o)
+{
+	return o->len - o->off;
+}
+
+static void
+conn_want_write(struct bgp_conn *c, bool on)
+{
+	loop_fd_mod(c->peer->b->l, c->fd, EPOLLIN | (on ? EPOLLOUT : 0));
+}
+
+/* conn_flush: write what the socket takes now; a stalled queue arms the send hold timer
+ * (RFC 9687) so a peer that stops reading cannot hold us forever. 0 or -1 (closed). */
+static int
+conn_flush(struct bgp_conn *c)
+{
+	struct bgp *b = c->peer->b;
+	bool progress = false;
+
+	while (obuf_pending(&c->out) > 0) {
+		ssize_t n = write(c->fd, c->out.p + c->out.off, obuf_pending(&c->out));
+
+		if (n > 0) {
+			c->out.off += (size_t)n;
+			progress = true;
+			continue;
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		conn_close(c, NULL, n == 0 ? "write returned 0" : strerror(errno));
+		return -1;
+	}
+	if (obuf_pending(&c->out) == 0) {
+		c->out.off = c->out.len = 0;
+		conn_want_write(c, false);
+		loop_timer_cancel(b->l, &c->send_hold);
+		return 0;
+	}
+	conn_want_write(c, true);
+	if (progress || !loop_timer_pending(&c->send_hold)) {
+		usec_t t = c->hold_time ? 2 * c->hold_time : SEC(240);
+
+		loop_timer_set(b->l, &c->send_hold, MAX(t, SEC(20)));
+	}
+	return 0;
+}
+
+/* conn_send: queue one encoded message and count it. */
+static void
+conn_queue(struct bgp_conn *c, const uint8_t *msg, size_t len)
+{
+	obuf_append(&c->out, msg, len);
+	if (len >= BGP_HDR_LEN && msg[18] >= 1 && msg[18] <= 5)
+		c->peer->st.msgs_out[msg[18]]++;
+}
+
+static int
+conn_send_wbuf(struct bgp_conn *c, const struct wbuf *w)
+{
+	if (w->err)
+		return -1;
+	conn_queue(c, w->p, w->len);
+	return conn_flush(c);
+}
+
+static int
+send_keepalive(struct bgp_conn *c)
+{
+	uint8_t mem[BGP_HDR_LEN];
+	struct wbuf w;
+
+	wbuf_init(&w, mem, sizeof(mem));
+	bgp_keepalive_encode(&w);
+	return conn_send_wbuf(c, &w);
+}
+
+static int
+send_open(struct bgp_conn *c)
+{
+	const struct bgp_peer_conf *pc = &c->peer->conf;
+	struct bgp_open_params op = {
+	    .asn = pc->local_as,
+	    .hold = (uint16_t)(pc->hold_time / USEC_PER_SEC),
+	    .id = pc->router_id,
+	    .families = families_mask(pc->family),
+	};
+	uint8_t mem[BGP_MAX_LEN];
+	struct wbuf w;
+
+	wbuf_init(&w, mem, sizeof(mem));
+	if (bgp_open_encode(&w, &op) == -1)
+		return -1;
+	return conn_send_wbuf(c, &w);
+}
+
+/* ---- routes ---- */
+
+static int
+route_cmp(const void *a, const void *b)
+{
+	return prefix_cmp(
+	    &((const struct bgp_route *)a)->prefix, &((const struct bgp_route *)b)->prefix);
+}
+
+static int
+route_attr_cmp(const void *a, const void *b)
+{
+	const struct bgp_route *ra = *(const struct bgp_route *const *)a;
+	const struct bgp_route *rb = *(const struct bgp_route *const *)b;
+	int c = memcmp(&ra->attrs, &rb->attrs, sizeof(ra->attrs));
+
+	return c ? c : prefix_cmp(&ra->prefix, &rb->prefix);
+}
+
+static enum bgp_family
+route_family(const struct bgp_route *r)
+{
+	return r->prefix.addr.af == AF_INET ? BGP_FAM_IPV4 : BGP_FAM_IPV6;
+}
+
+/* route_sendable: the family was negotiated and we have a next hop for it. */
+static bool
+route_sendable(struct bgp_peer *p, const struct bgp_conn *c, const struct bgp_route *r)
+{
+	enum bgp_family f = route_family(r);
+	const struct addr *nh = f == BGP_FAM_IPV4 ? &p->nh4 : &p->nh6;
+
+	if (!(c->caps.families & BGP_AFM(f)))
+		return false;
+	if (nh->af == AF_UNSPEC) {
+		if (!p->warned_nh[f])
+			log_peer_warnx(p,
+			    "no %s next hop for this session, not announcing %s routes",
+			    f == BGP_FAM_IPV4 ? "IPv4" : "IPv6",
+			    f == BGP_FAM_IPV4 ? "IPv4" : "IPv6");
+		p->warned_nh[f] = true;
+		return false;
+	}
+	return true;
+}
+
+static int
+emit_cb(void *arg, const uint8_t *msg, size_t len)
+{
+	conn_queue(arg, msg, len);
+	return 0;
+}
+
+static void
+fill_attrs(const struct bgp_peer *p, const struct bgp_pathattrs *pa, struct bgp_attrs *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->asn = p->conf.local_as;
+	a->prepend = pa->prepend;
+	a->ibgp = peer_ibgp(p);
+	a->nh4 = p->nh4;
+	a->nh6 = p->nh6;
+	a->nh6_ll = p->nh6_ll;
+	a->has_med = pa->has_med;
+	a->med = pa->med;
+	a->local_pref = LOCAL_PREF_IBGP;
+	a->communities = pa->comm;
+	a->n_communities = pa->ncomm;
+	a->large = (const struct bgp_large_community *)pa->lcomm;
+	a->n_large = pa->nlcomm;
+}
+
+/* announce: send routes r[0..n) grouped by identical attributes, packed. */
+static void
+announce(struct bgp_conn *c, struct bgp_route *const *r, size_t n)
+{
+	struct bgp_peer *p = c->peer;
+	struct prefix *pfx = xcalloc(n ? n : 1, sizeof(*pfx));
+	struct bgp_attrs a;
+	size_t i = 0, j, k;
+
+	while (i < n) {
+		for (j = i; j < n && memcmp(&r[j]->attrs, &r[i]->attrs, sizeof(r[i]->attrs)) == 0;
+		     j++)
+			pfx[j - i] = r[j]->prefix;
+		fill_attrs(p, &r[i]->attrs, &a);
+		if (bgp_update_pack(&c->caps, &a, pfx, j - i, emit_cb, c) == -1) {
+			for (k = 0; k < j - i; k++) {
+				char s[ADDR_STRLEN];
+
+				log_peer_warnx(
+				    p, "cannot encode UPDATE for %s", prefix_ntop(&pfx[k], s));
+			}
+		}
+		i = j;
+	}
+	free(pfx);
+}
+
+static void
+withdraw(struct bgp_conn *c, const struct prefix *pfx, size_t n)
+{
+	if (n > 0 && bgp_update_pack(&c->caps, NULL, pfx, n, emit_cb, c) == -1)
+		log_peer_warnx(c->peer, "cannot encode withdrawal");
+}
+
+/* sync_routes: make the established peer hold exactly p->want: withdraw what it has and
+ * should not, announce what is new or changed; full sends everything (session start and
+ * ROUTE-REFRESH). */
+static void
+sync_routes(struct bgp_peer *p, struct bgp_conn *c, bool full)
+{
+	struct bgp_route **ann = xcalloc(p->nwant + 1, sizeof(*ann));
+	struct prefix *wd = xcalloc(p->nsent + 1, sizeof(*wd));
+	struct bgp_route *sent = xcalloc(p->nwant + 1, sizeof(*sent));
+	size_t i = 0, j = 0, nann = 0, nwd = 0, nsent = 0;
+
+	while (i < p->nwant || j < p->nsent) {
+		int cmp = i == p->nwant   ? 1
+		          : j == p->nsent ? -1
+		                          : prefix_cmp(&p->want[i].prefix, &p->sent[j].prefix);
+
+		if (cmp > 0) { /* sent, no longer wanted */
+			wd[nwd++] = p->sent[j++].prefix;
+			continue;
+		}
+		if (!route_sendable(p, c, &p->want[i])) {
+			if (cmp == 0)
+				wd[nwd++] = p->sent[j++].prefix;
+			i++;
+			continue;
+		}
+		if (cmp < 0 || full ||
+		    memcmp(&p->want[i].attrs, &p->sent[j].attrs, sizeof(p->want[i].attrs)) != 0)
+			ann[nann++] = &p->want[i];
+		if (cmp == 0)
+			j++;
+		sent[nsent++] = p->want[i++];
+	}
+	withdraw(c, wd, nwd);
+	qsort(ann, nann, sizeof(*ann), route_attr_cmp);
+	announce(c, ann, nann);
+	free(p->sent);
+	p->sent = sent;
+	p->nsent = nsent;
+	p->st.prefixes_announced = nsent;
+	free(ann);
+	free(wd);
+	if (nann || nwd)
+		log_peer_debug(p, "sent %zu announcements, %zu withdrawals", nann, nwd);
+	conn_flush(c);
+}
+
+static void
+send_eor(struct bgp_conn *c)
+{
+	uint8_t mem[64];
+	struct wbuf w;
+	int af;
+
+	for (af = 0; af < BGP_AF_COUNT; af++) {
+		if (!(c->caps.families & BGP_AFM(af)))
+			continue;
+		wbuf_init(&w, mem, sizeof(mem));
+		if (bgp_eor_encode(&w, (enum bgp_af)af) == 0)
+			conn_queue(c, w.p, w.len);
+	}
+	conn_flush(c);
+}
+
+/* choose_next_hops: from the config, else the session's own addresses (RFC 2545: the
+ * global address, plus the link-local one for a single-hop IPv6 peer). */
+static void
+choose_next_hops(struct bgp_peer *p, struct bgp_conn *c)
+{
+	struct addr local = {0};
+
+	memset(&p->nh4, 0, sizeof(p->nh4));
+	memset(&p->nh6, 0, sizeof(p->nh6));
+	memset(&p->nh6_ll, 0, sizeof(p->nh6_ll));
+	p->warned_nh[0] = p->warned_nh[1] = false;
+	bgp_net_local(c->fd, &local);
+	p->nh4 = p->conf.next_hop[BGP_FAM_IPV4];
+	if (p->nh4.af == AF_UNSPEC && local.af == AF_INET)
+		p->nh4 = local;
+	p->nh6 = p->conf.next_hop[BGP_FAM_IPV6];
+	if (p->nh6.af == AF_UNSPEC) {
+		if (local.af == AF_INET6 && !addr_is_linklocal(&local))
+			p->nh6 = local;
+		else if (local.af == AF_INET)
+			bgp_net_global6_for(&local, &p->nh6);
+	}
+	if (local.af == AF_INET6 && p->conf.ebgp_multihop <= 1 && !peer_ibgp(p))
+		bgp_net_linklocal_for(&local, &p->nh6_ll);
+}
+
+/* ---- connection lifecycle ---- */
+
+static void
+hold_expired(void *arg)
+{
+	conn_fsm(arg, EV_HOLD_EXPIRED, NULL);
+}
+
+static void
+keepalive_due(void *arg)
+{
+	conn_fsm(arg, EV_KEEPALIVE_TIMER, NULL);
+}
+
+static void
+send_hold_expired(void *arg)
+{
+	conn_fsm(arg, EV_SEND_HOLD_EXPIRED, NULL);
+}
+
+static struct bgp_conn *
+conn_new(struct bgp_peer *p, int dir, int fd, enum bgp_state st)
+{
+	struct bgp_conn *c = xcalloc(1, sizeof(*c));
+
+	c->peer = p;
+	c->dir = dir;
+	c->fd = fd;
+	c->state = st;
+	loop_timer_init(&c->hold, hold_expired, c);
+	loop_timer_init(&c->keepalive, keepalive_due, c);
+	loop_timer_init(&c->send_hold, send_hold_expired, c);
+	if (loop_fd_add(p->b->l, fd, st == BGP_ST_CONNECT ? EPOLLOUT : EPOLLIN, conn_io, c) == -1) {
+		log_peer_warnx(p, "cannot watch socket: %s", strerror(errno));
+		close(fd);
+		free(c);
+		return NULL;
+	}
+	p->conn[dir] = c;
+	return c;
+}
+
+static void
+conn_free(struct bgp_conn *c)
+{
+	struct loop *l = c->peer->b->l;
+
+	loop_timer_cancel(l, &c->hold);
+	loop_timer_cancel(l, &c->keepalive);
+	loop_timer_cancel(l, &c->send_hold);
+	loop_fd_del(l, c->fd);
+	close(c->fd);
+	c->peer->conn[c->dir] = NULL;
+	free(c->out.p);
+	free(c);
+}
+
+static void
+peer_schedule_retry(struct bgp_peer *p)
+{
+	struct loop *l = p->b->l;
+	usec_t d;
+
+	if (p->admin_down || p->conf.passive || p->conn[CONN_OUT] != NULL)
+		return;
+	/* RFC 4271 §10: jitter the ConnectRetry timer by 0.75-1.0. */
+	d = p->backoff - (usec_t)rand_range(0, (uint64_t)(p->backoff / 4));
+	loop_timer_set(l, &p->retry, d);
+	p->backoff = MIN(p->backoff * 2, MAX(BACKOFF_MAX, p->conf.connect_retry));
+	log_peer_debug(p, "next connect in %lld ms", (long long)(d / USEC_PER_MSEC));
+}
+
+/* conn_close: send n (if any), close the connection, and let the peer retry. */
+static void
+conn_close(struct bgp_conn *c, const struct bgp_notify *n, const char *why)
+{
+	struct bgp_peer *p = c->peer;
+	bool was_est = c->state == BGP_ST_ESTABLISHED;
+	char s[512];
+
+	if (n != NULL && c->state >= BGP_ST_OPENSENT) {
+		uint8_t mem[BGP_MAX_LEN];
+		struct wbuf w;
+
+		wbuf_init(&w, mem, sizeof(mem));
+		if (bgp_notify_encode(&w, n) == 0) {
+			conn_queue(c, w.p, w.len);
+			/* Best effort: the socket is non-blocking and about to close. */
+			if (write(c->fd, c->out.p + c->out.off, obuf_pending(&c->out)) < 0)
+				log_peer_debug(p, "notification not sent: %s", strerror(errno));
+		}
+		bgp_notify_str(n, s, sizeof(s));
+		snprintf(p->st.last_error, sizeof(p->st.last_error), "sent %.150s", s);
+		log_peer_warnx(p, "sent notification %s", s);
+	} else if (why != NULL && c->state != BGP_ST_IDLE) {
+		snprintf(p->st.last_error, sizeof(p->st.last_error), "%s", why);
+	}
+	if (was_est) {
+		if (p->b->l != NULL && loop_now(p->b->l) - p->est_since >= STABLE_SESSION)
+			p->backoff = p->conf.connect_retry;
+		free(p->sent);
+		p->sent = NULL;
+		p->nsent = 0;
+		p->st.prefixes_announced = 0;
+	}
+	conn_free(c);
+	peer_update_state(p, why ? why : "connection closed");
+	if (p->conn[CONN_OUT] == NULL && p->conn[CONN_IN] == NULL)
+		peer_schedule_retry(p);
+}
+
+static void
+conn_change_state(struct bgp_conn *c, enum bgp_state new, const char *why)
+{
+	struct bgp_peer *p = c->peer;
+
+	if (c->state == new)
+		return;
+	c->state = new;
+	if (new == BGP_ST_ESTABLISHED) {
+		p->est_since = loop_now(p->b->l);
+		p->st.established_count++;
+		p->st.last_error[0] = '\0';
+		choose_next_hops(p, c);
+	}
+	peer_update_state(p, why);
+	if (new == BGP_ST_ESTABLISHED) {
+		free(p->sent);
+		p->sent = NULL;
+		p->nsent = 0;
+		sync_routes(p, c, true);
+		send_eor(c);
+	}
+}
+
+static void
+arm_hold(struct bgp_conn *c)
+{
+	if (c->hold_time > 0)
+		loop_timer_set(c->peer->b->l, &c->hold, c->hold_time);
+}
+
+static void
+arm_keepalive(struct bgp_conn *c)
+{
+	usec_t ka;
+
+	if (c->hold_time == 0)
+		return;
+	/* Keepalive at a third of the hold time, jittered 0.75-1.0, never below 1 s. */
+	ka = c->hold_time / 3;
+	ka -= (usec_t)rand_range(0, (uint64_t)(ka / 4));
+	loop_timer_set(c->peer->b->l, &c->keepalive, MAX(ka, SEC(1)));
+}
+
+/* collision: RFC 4271 §6.8 on an OPEN received on c. Returns true when c lost and was
+ * closed (the caller stops); may close the other connection instead. */
+static bool
+collision(struct bgp_conn *c)
+{
+	struct bgp_peer *p = c->peer;
+	struct bgp_conn *o = p->conn[!c->dir];
+	struct bgp_notify n;
+	int keep;
+
+	if (o == NULL || o->state < BGP_ST_OPENSENT)
+		return false;
+	if (o->state == BGP_ST_OPENSENT && !o->have_open)
+		return false;
+	bgp_notify_set(&n, BGP_ERR_CEASE, BGP_CEASE_COLLISION, NULL, 0);
+	if (o->state == BGP_ST_ESTABLISHED) {
+		conn_close(c, &n, "connection collision with an established session");
+		return true;
+	}
+	/* Keep the connection opened by the side with the higher identifier; equal
+	 * identifiers: the higher AS (RFC 6286 §2.3). */
+	if (p->conf.router_id != c->open.id)
+		keep = p->conf.router_id > c->open.id ? CONN_OUT : CONN_IN;
+	else
+		keep = p->conf.local_as > c->open.asn ? CONN_OUT : CONN_IN;
+	if (keep == c->dir) {
+		conn_close(o, &n, "connection collision resolution");
+		return false;
+	}
+	conn_close(c, &n, "connection collision resolution");
+	return true;
+}
+
+static void
+fsm_error(struct bgp_conn *c)
+{
+	struct bgp_notify n;
+	uint8_t sub = c->state == BGP_ST_OPENSENT      ? 1
+	              : c->state == BGP_ST_OPENCONFIRM ? 2
+	                                               : 3; /* RFC 6608 */
+
+	bgp_notify_set(&n, BGP_ERR_FSM, sub, NULL, 0);
+	conn_close(c, &n, "unexpected message");
+}
+
+static void
+got_open(struct bgp_conn *c, const struct bgp_open *o)
+{
+	c->open = *o;
+	c->have_open = true;
+	if (collision(c))
+		return;
+	c->hold_time = MIN(c->peer->conf.hold_time, (usec_t)o->hold * USEC_PER_SEC);
+	if (send_keepalive(c) == -1)
+		return;
+	arm_hold(c);
+	arm_keepalive(c);
+	conn_change_state(c, BGP_ST_OPENCONFIRM, "open received");
+}
+
+static void
+got_update(struct bgp_conn *c, const struct bgp_update_info *u)
+{
+	struct bgp_peer *p = c->peer;
+	int af;
+
+	for (af = 0; af < BGP_AF_COUNT; af++) {
+		p->st.rx_prefixes[af] += u->announced[af];
+		p->st.rx_withdrawn[af] += u->withdrawn[af];
+	}
+	if (u->action == BGP_UPD_WITHDRAW) {
+		p->st.updates_treated_as_withdraw++;
+		log_peer_debug(p, "update treated as withdraw: %s", u->reason);
+	}
+	arm_hold(c);
+}
+
+static void
+got_route_refresh(struct bgp_conn *c, const struct bgp_route_refresh *rr)
+{
+	int af = bgp_af_from_afi(rr->afi, rr->safi);
+
+	/* RFC 2918 §4: ignore a refresh for a family we did not negotiate; RFC 7313
+	 * BoRR/EoRR markers and reserved subtypes carry no request. */
+	if (af < 0 || !(c->caps.families & BGP_AFM(af)) || rr->subtype != BGP_RR_NORMAL)
+		return;
+	log_peer_info(c->peer, "route refresh for %s", bgp_af_name((enum bgp_af)af));
+	sync_routes(c->peer, c, true);
+}
+
+/* conn_fsm: the per-connection state machine (RFC 4271 §8.2.2, from TCP up). */
+static void
+conn_fsm(struct bgp_conn *c, enum conn_ev ev, const struct bgp_msg *m)
+{
+	struct bgp_notify n;
+
+	switch (ev) {
+	case EV_HOLD_EXPIRED:
+		bgp_notify_set(&n, BGP_ERR_HOLD, 0, NULL, 0);
+		conn_close(c, &n, "hold timer expired");
+		return;
+	case EV_SEND_HOLD_EXPIRED:
+		bgp_notify_set(&n, BGP_ERR_SEND_HOLD, 0, NULL, 0);
+		conn_close(c, &n, "send hold timer expired");
+		return;
+	default: break;
+	}
+	switch (c->state) {
+	case BGP_ST_CONNECT:
+		if (ev == EV_TCP_UP && send_open(c) == 0) {
+			loop_timer_set(c->peer->b->l, &c->hold, OPENSENT_HOLD);
+			conn_change_state(c, BGP_ST_OPENSENT, "connected");
+		}
+		break;
+	case BGP_ST_OPENSENT:
+		switch (ev) {
+		case EV_OPEN: got_open(c, &m->u.open); break;
+		default: fsm_error(c); break;
+		}
+		break;
+	case BGP_ST_OPENCONFIRM:
+		switch (ev) {
+		case EV_KEEPALIVE:
+			arm_hold(c);
+			conn_change_state(c, BGP_ST_ESTABLISHED, "keepalive received");
+			break;
+		case EV_KEEPALIVE_TIMER:
+			if (send_keepalive(c) == 0)
+				arm_keepalive(c);
+			break;
+		default: fsm_error(c); break;
+		}
+		break;
+	case BGP_ST_ESTABLISHED:
+		switch (ev) {
+		case EV_KEEPALIVE: arm_hold(c); break;
+		case EV_UPDATE: got_update(c, &m->u.update); break;
+		case EV_ROUTE_REFRESH:
+			arm_hold(c);
+			got_route_refresh(c, &m->u.rr);
+			break;
+		case EV_KEEPALIVE_TIMER:
+			if (send_keepalive(c) == 0)
+				arm_keepalive(c);
+			break;
+		default: fsm_error(c); break;
+		}
+		break;
+	default: break;
+	}
+}
+
+/* ---- input ---- */
+
+static void
+got_notification(struct bgp_conn *c, const struct bgp_notify *n)
+{
+	struct bgp_peer *p = c->peer;
+	char s[512];
+
+	bgp_notify_str(n, s, sizeof(s));
+	log_peer_warnx(p, "received notification %s", s);
+	snprintf(p->st.last_error, sizeof(p->st.last_error), "received %.140s", s);
+	conn_close(c, NULL, "notification received");
+}
+
+/* handle_open: check the OPEN against the peer's config, then run the FSM. */
+static void
+handle_open(struct bgp_conn *c, const struct bgp_msg *m)
+{
+	const struct bgp_peer_conf *pc = &c->peer->conf;
+	struct bgp_notify err;
+
+	if (c->state != BGP_ST_OPENSENT) {
+		fsm_error(c);
+		return;
+	}
+	if (bgp_open_negotiate(
+	        &m->u.open, pc->remote_as, families_mask(pc->family), &c->caps, &err) == -1 ||
+	    bgp_open_check_id(&m->u.open, pc->router_id, pc->local_as == pc->remote_as, &err) ==
+	        -1) {
+		conn_close(c, &err, "open rejected");
+		return;
+	}
+	conn_fsm(c, EV_OPEN, m);
+}
+
+/* dispatch: one complete message; returns -1 when the connection was closed. */
+static int
+dispatch(struct bgp_conn *c, const uint8_t *p, size_t len)
+{
+	struct bgp_peer *peer = c->peer;
+	struct bgp_notify err;
+	struct bgp_msg *m = xmalloc(sizeof(*m));
+	int rc = 0;
+
+	if (bgp_msg_decode(p, len, &c->caps, m, &err) == -1) {
+		/* Errors in an OPEN are answered even before OpenConfirm. */
+		conn_close(c, &err, "malformed message");
+		free(m);
+		return -1;
+	}
+	if (m->hdr.type <= BGP_MSG_ROUTE_REFRESH)
+		peer->st.msgs_in[m->hdr.type]++;
+	switch (m->hdr.type) {
+	case BGP_MSG_OPEN: handle_open(c, m); break;
+	case BGP_MSG_UPDATE: conn_fsm(c, EV_UPDATE, m); break;
+	case BGP_MSG_NOTIFICATION: got_notification(c, &m->u.notify); break;
+	case BGP_MSG_KEEPALIVE: conn_fsm(c, EV_KEEPALIVE, m); break;
+	case BGP_MSG_ROUTE_REFRESH: conn_fsm(c, EV_ROUTE_REFRESH, m); break;
+	}
+	free(m);
+	/* The connection may be gone: the caller must not touch c unless it is still ours. */
+	if (peer->conn[0] != c && peer->conn[1] != c)
+		rc = -1;
+	return rc;
+}
+
+/* conn_read: one read per readiness event (bounded work per loop turn), then every
+ * complete message in the buffer. */
+static void
+conn_read(struct bgp_conn *c)
+{
+	struct bgp_notify err;
+	struct bgp_hdr h;
+	size_t off = 0;
+	ssize_t n;
+
+	n = read(c->fd, c->rbuf + c->rlen, sizeof(c->rbuf) - c->rlen);
+	if (n == 0) {
+		conn_close(c, NULL, "connection closed by peer");
+		return;
+	}
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			conn_close(c, NULL, strerror(errno));
+		return;
+	}
+	c->rlen += (size_t)n;
+	while (c->rlen - off >= BGP_HDR_LEN) {
+		if (bgp_hdr_parse(c->rbuf + off, c->rlen - off,
+		        c->caps.max_len ? c->caps.max_len : BGP_MAX_LEN, &h, &err) == -1) {
+			conn_close(c, &err, "bad message header");
+			return;
+		}
+		if (c->rlen - off < h.len)
+			break;
+		if (dispatch(c, c->rbuf + off, h.len) == -1)
+			return;
+		off += h.len;
+	}
+	if (off > 0) {
+		memmove(c->rbuf, c->rbuf + off, c->rlen - off);
+		c->rlen -= off;
+	}
+}
+
+static void
+conn_io(int fd, uint32_t events, void *arg)
+{
+	struct bgp_conn *c = arg;
+	struct bgp_peer *p = c->peer;
+
+	(void)fd;
+	if (c->state == BGP_ST_CONNECT) {
+		if (bgp_net_connect_result(c->fd) == -1) {
+			log_peer_debug(p, "connect: %s", strerror(errno));
+			conn_close(c, NULL, strerror(errno));
+			return;
+		}
+		conn_want_write(c, false);
+		conn_fsm(c, EV_TCP_UP, NULL);
+		return;
+	}
+	if (events & EPOLLOUT) {
+		if (conn_flush(c) == -1)
+			return;
+	}
+	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+		conn_read(c);
+}
+
+/* ---- peers ---- */
+
+static enum bgp_state
+peer_compute_state(const struct bgp_peer *p)
+{
+	enum bgp_state s = BGP_ST_IDLE;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (p->conn[i] != NULL && p->conn[i]->state > s)
+			s = p->conn[i]->state;
+	if (s == BGP_ST_IDLE && !p->admin_down)
+		s = BGP_ST_ACTIVE;
+	return s;
+}
+
+static void
+peer_update_state(struct bgp_peer *p, const char *why)
+{
+	enum bgp_state old = p->state, new = peer_compute_state(p);
+
+	if (old == new)
+		return;
+	p->state = new;
+	p->st.state_since = loop_now(p->b->l);
+	if (new == BGP_ST_ESTABLISHED || old == BGP_ST_ESTABLISHED)
+		log_peer_info(p, "%s -> %s (%s)", bgp_state_name(old), bgp_state_name(new), why);
+	else
+		log_peer_debug(p, "%s -> %s (%s)", bgp_state_name(old), bgp_state_name(new), why);
+	if (p->b->cb.state_change != NULL)
+		p->b->cb.state_change(p, old, new, why, p->b->arg);
+}
+
+static void
+peer_connect(void *arg)
+{
+	struct bgp_peer *p = arg;
+	int fd;
+
+	if (p->admin_down || p->conn[CONN_OUT] != NULL)
+		return;
+	fd = bgp_net_connect(&p->conf);
+	if (fd == -1) {
+		snprintf(
+		    p->st.last_error, sizeof(p->st.last_error), "connect: %s", strerror(errno));
+		peer_schedule_retry(p);
+		return;
+	}
+	if (conn_new(p, CONN_OUT, fd, BGP_ST_CONNECT) == NULL) {
+		peer_schedule_retry(p);
+		return;
+	}
+	peer_update_state(p, "connecting");
+}
+
+static void
+listener_accept(int lfd, uint32_t events, void *arg)
+{
+	struct bgp *b = arg;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	struct endpoint e;
+	struct bgp_peer *p;
+	char s[ADDR_STRLEN];
+	int fd, i;
+
+	(void)events;
+	for (i = 0; i < 16; i++) {
+		sl = sizeof(ss);
+		fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd == -1)
+			return;
+		endpoint_from_sa((struct sockaddr *)&ss, &e);
+		TAILQ_FOREACH(p, &b->peers, entry)
+		{
+			if (addr_eq(&p->conf.remote, &e.addr))
+				break;
+		}
+		if (p == NULL) {
+			log_info("bgp: connection from unknown %s refused", addr_ntop(&e.addr, s));
+			close(fd);
+			continue;
+		}
+		if (bgp_net_accepted(fd, &p->conf) == -1) {
+			log_peer_warnx(p, "cannot set socket options: %s", strerror(errno));
+			close(fd);
+			continue;
+		}
+		bgp_peer_accept(p, fd);
+	}
+}
+
+static int
+listener_ensure(struct bgp *b, const struct bgp_peer_conf *c)
+{
+	int i = c->remote.af == AF_INET6;
+
+	if (b->lfd[i] != -1)
+		return 0;
+	b->lfd[i] = bgp_net_listen(c->remote.af, &c->local, c->port);
+	if (b->lfd[i] == -1)
+		return -1;
+	b->lport[i] = c->port;
+	if (loop_fd_add(b->l, b->lfd[i], EPOLLIN, listener_accept, b) == -1) {
+		close(b->lfd[i]);
+		b->lfd[i] = -1;
+		return -1;
+	}
+	return 0;
+}
+
+int
+bgp_peer_accept(struct bgp_peer *p, int fd)
+{
+	struct bgp_conn *c = p->conn[CONN_IN];
+	struct bgp_notify n;
+
+	if (fd_nonblock_cloexec(fd) == -1 || p->admin_down) {
+		close(fd);
+		return -1;
+	}
+	if (p->state == BGP_ST_ESTABLISHED) {
+		/* RFC 4271 §6.8: a new connection colliding with an established one is closed. */
+		uint8_t mem[BGP_HDR_LEN + 2];
+		struct wbuf w;
+
+		bgp_notify_set(&n, BGP_ERR_CEASE, BGP_CEASE_COLLISION, NULL, 0);
+		wbuf_init(&w, mem, sizeof(mem));
+		if (bgp_notify_encode(&w, &n) == 0 && write(fd, mem, w.len) < 0)
+			log_peer_debug(p, "cease not sent: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (c != NULL)
+		conn_close(c, NULL, "replaced by a new inbound connection");
+	c = conn_new(p, CONN_IN, fd, BGP_ST_CONNECT);
+	if (c == NULL)
+		return -1;
+	conn_want_write(c, false);
+	conn_fsm(c, EV_TCP_UP, NULL);
+	return 0;
+}
+
+struct bgp *
+bgp_new(struct loop *l, const struct bgp_callbacks *cb, void *arg)
+{
+	struct bgp *b = xcalloc(1, sizeof(*b));
+
+	b->l = l;
+	if (cb != NULL)
+		b->cb = *cb;
+	b->arg = arg;
+	b->lfd[0] = b->lfd[1] = -1;
+	TAILQ_INIT(&b->peers);
+	return b;
+}
+
+struct bgp_peer *
+bgp_peer_add(struct bgp *b, const struct bgp_peer_conf *conf)
+{
+	struct bgp_peer *p = xcalloc(1, sizeof(*p));
+
+	p->b = b;
+	p->conf = *conf;
+	if (p->conf.port == 0)
+		p->conf.port = 179;
+	if (p->conf.connect_retry <= 0)
+		p->conf.connect_retry = SEC(5);
+	p->backoff = p->conf.connect_retry;
+	p->admin_down = conf->shutdown;
+	p->state = BGP_ST_IDLE;
+	p->st.state_since = loop_now(b->l);
+	loop_timer_init(&p->retry, peer_connect, p);
+	if (p->conf.passive || b->lfd[p->conf.remote.af == AF_INET6] != -1) {
+		if (listener_ensure(b, &p->conf) == -1 && p->conf.passive) {
+			explicit_bzero(p->conf.password, sizeof(p->conf.password));
+			free(p);
+			return NULL;
+		}
+	}
+	if (p->conf.password_len > 0 && b->lfd[p->conf.remote.af == AF_INET6] != -1 &&
+	    bgp_net_listen_key(b->lfd[p->conf.remote.af == AF_INET6], &p->conf.remote,
+	        p->conf.password, p->conf.password_len) == -1) {
+		log_peer_warnx(p, "cannot set TCP-MD5 key on the listener: %s", strerror(errno));
+		explicit_bzero(p->conf.password, sizeof(p->conf.password));
+		free(p);
+		return NULL;
+	}
+	TAILQ_INSERT_TAIL(&b->peers, p, entry);
+	peer_update_state(p, p->admin_down ? "shutdown" : "start");
+	if (!p->admin_down && !p->conf.passive)
+		loop_timer_set(b->l, &p->retry, (usec_t)rand_range(0, (uint64_t)MSEC(50)));
+	return p;
+}
+
+static void
+peer_close_all(struct bgp_peer *p, uint8_t subcode, const char *msg)
+{
+	struct bgp_notify n;
+	int i;
+
+	bgp_notify_shutdown(&n, subcode, msg);
+	if (subcode != BGP_CEASE_ADMIN_SHUTDOWN && subcode != BGP_CEASE_ADMIN_RESET)
+		bgp_notify_set(&n, BGP_ERR_CEASE, subcode, NULL, 0);
+	for (i = 0; i < 2; i++)
+		if (p->conn[i] != NULL)
+			conn_close(p->conn[i], &n, "administrative shutdown");
+}
+
+void
+bgp_peer_shutdown(struct bgp_peer *p, const char *msg)
+{
+	p->admin_down = true;
+	loop_timer_cancel(p->b->l, &p->retry);
+	peer_close_all(p, BGP_CEASE_ADMIN_SHUTDOWN, msg);
+	peer_update_state(p, "administrative shutdown");
+}
+
+static void
+peer_free(struct bgp_peer *p)
+{
+	struct bgp *b = p->b;
+	int li = p->conf.remote.af == AF_INET6;
+
+	if (p->conf.password_len > 0 && b->lfd[li] != -1)
+		bgp_net_listen_key(b->lfd[li], &p->conf.remote, NULL, 0);
+	loop_timer_cancel(b->l, &p->retry);
+	TAILQ_REMOVE(&b->peers, p, entry);
+	explicit_bzero(p->conf.password, sizeof(p->conf.password));
+	free(p->want);
+	free(p->sent);
+	free(p);
+}
+
+void
+bgp_peer_remove(struct bgp_peer *p)
+{
+	if (p == NULL)
+		return;
+	p->admin_down = true;
+	peer_close_all(p, BGP_CEASE_DECONFIGURED, NULL);
+	peer_free(p);
+}
+
+void
+bgp_free(struct bgp *b, const char *msg)
+{
+	struct bgp_peer *p;
+	int i;
+
+	if (b == NULL)
+		return;
+	while ((p = TAILQ_FIRST(&b->peers)) != NULL) {
+		p->admin_down = true;
+		peer_close_all(p, BGP_CEASE_ADMIN_SHUTDOWN, msg);
+		peer_free(p);
+	}
+	for (i = 0; i < 2; i++) {
+		if (b->lfd[i] != -1) {
+			loop_fd_del(b->l, b->lfd[i]);
+			close(b->lfd[i]);
+		}
+	}
+	free(b);
+}
+
+void
+bgp_peer_set_routes(struct bgp_peer *p, const struct bgp_route *routes, size_t n)
+{
+	size_t i;
+
+	free(p->want);
+	p->want = xcalloc(n ? n : 1, sizeof(*p->want));
+	memcpy(p->want, routes, n * sizeof(*routes));
+	for (i = 0; i < n; i++)
+		bgp_pathattrs_normalize(&p->want[i].attrs);
+	qsort(p->want, n, sizeof(*p->want), route_cmp);
+	/* A prefix listed twice keeps its first attributes. */
+	for (i = 1; i < n;) {
+		if (prefix_eq(&p->want[i].prefix, &p->want[i - 1].prefix)) {
+			memmove(&p->want[i], &p->want[i + 1], (n - i - 1) * sizeof(*p->want));
+			n--;
+		} else {
+			i++;
+		}
+	}
+	p->nwant = n;
+	for (i = 0; i < 2; i++)
+		if (p->conn[i] != NULL && p->conn[i]->state == BGP_ST_ESTABLISHED)
+			sync_routes(p, p->conn[i], false);
+}
+
+size_t
+bgp_pending_output(const struct bgp *b)
+{
+	const struct bgp_peer *p;
+	size_t n = 0;
+	int i;
+
+	TAILQ_FOREACH(p, &b->peers, entry)
+	for (i = 0; i < 2; i++)
+		if (p->conn[i] != NULL)
+			n += obuf_pending(&p->conn[i]->out);
+	return n;
+}
+
+const struct bgp_peer_conf *
+bgp_peer_get_conf(const struct bgp_peer *p)
+{
+	return &p->conf;
+}
+
+const char *
+bgp_peer_name(const struct bgp_peer *p)
+{
+	return p->conf.name;
+}
+
+void
+bgp_peer_get_stats(const struct bgp_peer *p, struct bgp_peer_stats *st)
+{
+	int i;
+
+	*st = p->st;
+	st->state = p->state;
+	for (i = 0; i < 2; i++) {
+		const struct bgp_conn *c = p->conn[i];
+
+		if (c != NULL && c->state == BGP_ST_ESTABLISHED) {
+			st->hold_time = c->hold_time;
+			st->family[BGP_FAM_IPV4] = c->caps.families & BGP_AFM_IPV4;
+			st->family[BGP_FAM_IPV6] = c->caps.families & BGP_AFM_IPV6;
+		}
+	}
+}
+
+struct bgp_peer *
+bgp_peer_first(struct bgp *b)
+{
+	return TAILQ_FIRST(&b->peers);
+}
+
+struct bgp_peer *
+bgp_peer_next(struct bgp_peer *p)
+{
+	return TAILQ_NEXT(p, entry);
+}
+
+bool
+bgp_peer_conf_equal(const struct bgp_peer_conf *a, const struct bgp_peer_conf *b)
+{
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int
+lcomm_cmp(const void *a, const void *b)
+{
+	const struct bgp_lcomm *x = a, *y = b;
+
+	if (x->global != y->global)
+		return x->global < y->global ? -1 : 1;
+	if (x->local1 != y->local1)
+		return x->local1 < y->local1 ? -1 : 1;
+	return (x->local2 > y->local2) - (x->local2 < y->local2);
+}
+
+void
+bgp_pathattrs_normalize(struct bgp_pathattrs *a)
+{
+	size_t i, n;
+
+	a->ncomm = MIN(a->ncomm, BGP_MAX_COMM);
+	a->nlcomm = MIN(a->nlcomm, BGP_MAX_LCOMM);
+	qsort(a->comm, a->ncomm, sizeof(a->comm[0]), u32_cmp);
+	for (i = n = 0; i < a->ncomm; i++)
+		if (n == 0 || a->comm[i] != a->comm[n - 1])
+			a->comm[n++] = a->comm[i];
+	a->ncomm = (uint8_t)n;
+	memset(&a->comm[n], 0, (BGP_MAX_COMM - n) * sizeof(a->comm[0]));
+	qsort(a->lcomm, a->nlcomm, sizeof(a->lcomm[0]), lcomm_cmp);
+	for (i = n = 0; i < a->nlcomm; i++)
+		if (n == 0 || lcomm_cmp(&a->lcomm[i], &a->lcomm[n - 1]) != 0)
+			a->lcomm[n++] = a->lcomm[i];
+	a->nlcomm = (uint8_t)n;
+	memset(&a->lcomm[n], 0, (BGP_MAX_LCOMM - n) * sizeof(a->lcomm[0]));
+	if (!a->has_med)
+		a->med = 0;
+}
