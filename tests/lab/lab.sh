@@ -144,8 +144,9 @@ lab_stop() {
 		sleep 0.1
 		i=$((i + 1))
 	done
-	kill -9 "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
+	kill -9 "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+	return 0
 }
 
 # ---- FRR ----
@@ -175,6 +176,7 @@ lab_frr_stop() {
 		[ -f "$d/$dm.pid" ] && lab_stop "$(cat "$d/$dm.pid")"
 	done
 	rm -rf "$d" "/etc/frr/$LAB-$1"
+	return 0
 }
 
 # lab_frr_bgpd_pid NAME: the pid of bgpd in NAME (to freeze it with SIGSTOP).
