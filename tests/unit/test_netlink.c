@@ -1,0 +1,792 @@
+/* test_netlink: netlink/ against the real kernel, each test in a fresh private network
+ * namespace (unshare(CLONE_NEWNET) in the setup). Needs root: skipped otherwise, failed
+ * when CI=true. Addresses are checked both with nl_dump and with `ip -j addr show`. */
+#define _GNU_SOURCE /* unshare(2) */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/addr.h"
+#include "lib/log.h"
+#include "lib/loop.h"
+#include "lib/mono.h"
+#include "lib/util.h"
+#include "netlink/nl.h"
+
+struct t {
+	struct loop *l;
+	char dir[64];   /* temporary directory, removed by the teardown */
+	char state[96]; /* dir/state: does not exist before the test */
+	int events[NL_EV_LINK_BACK + 1];
+	struct prefix last;
+	int last_err;
+	int saved_stderr; /* while capturing */
+	char capture[96];
+};
+
+static const char *A4 = "192.0.2.53/32";
+static const char *B4 = "192.0.2.55/32";
+static const char *A6 = "2001:db8::53/128";
+
+static struct prefix
+P(const char *s) {
+	struct prefix p;
+	const char *why;
+
+	assert_int_equal(prefix_parse(s, &p, &why), 0);
+	return p;
+}
+
+static void
+on_event(enum nl_event ev, const struct prefix *p, int err, void *arg)
+{
+	struct t *t = arg;
+
+	t->events[ev]++;
+	if (p != NULL)
+		t->last = *p;
+	t->last_err = err;
+}
+
+static int sh(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+/* sh: run a shell command (ip ...) in the test's namespace; its exit status. */
+static int
+sh(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	rc = system(cmd);
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* cmd_out: the whole output of a command; the caller frees it. */
+static char *
+cmd_out(const char *cmd)
+{
+	char *s = NULL;
+	size_t len = 0, n;
+	char chunk[4096];
+	FILE *f = popen(cmd, "r");
+
+	assert_non_null(f);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		s = xreallocarray(s, len + n + 1, 1);
+		memcpy(s + len, chunk, n);
+		len += n;
+	}
+	pclose(f);
+	if (s == NULL)
+		s = xstrdup("");
+	s[len] = '\0';
+	return s;
+}
+
+static int
+count_str(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+/* ip_count: how many times `ip -j addr show dev DEV` lists prefix s ("A/LEN"). */
+static int
+ip_count(const char *dev, const char *s)
+{
+	char cmd[128], needle[128], addr[ADDR_STRLEN];
+	const char *slash = strchr(s, '/');
+	char *out;
+	int n;
+
+	snprintf(addr, sizeof(addr), "%.*s", (int)(slash - s), s);
+	snprintf(needle, sizeof(needle), "\"local\":\"%s\",\"prefixlen\":%s", addr, slash + 1);
+	snprintf(cmd, sizeof(cmd), "ip -j addr show dev %s 2>/dev/null", dev);
+	out = cmd_out(cmd);
+	n = count_str(out, needle);
+	free(out);
+	return n;
+}
+
+/* dump_count: how many times nl_dump lists prefix s. */
+static int
+dump_count(struct nl *nl, const char *s)
+{
+	struct prefix *v, p = P(s);
+	size_t n, i;
+	int c = 0;
+
+	assert_int_equal(nl_dump(nl, &v, &n), 0);
+	for (i = 0; i < n; i++)
+		if (prefix_eq(&v[i], &p))
+			c++;
+	free(v);
+	return c;
+}
+
+struct find {
+	struct prefix p;
+	struct nl_addr_status st;
+	int found;
+};
+
+static void
+find_cb(const struct nl_addr_status *st, void *arg)
+{
+	struct find *f = arg;
+
+	if (prefix_eq(&st->prefix, &f->p)) {
+		f->st = *st;
+		f->found++;
+	}
+}
+
+/* status_of: nl_status's record of s; fails the test when absent. */
+static struct nl_addr_status
+status_of(struct nl *nl, const char *s)
+{
+	struct find f = {.p = P(s)};
+
+	nl_status(nl, find_cb, &f);
+	assert_int_equal(f.found, 1);
+	return f.st;
+}
+
+static int
+status_count(struct nl *nl, const char *s)
+{
+	struct find f = {.p = P(s)};
+
+	nl_status(nl, find_cb, &f);
+	return f.found;
+}
+
+/* run_until: run the loop until *counter reaches want or max_ms passes. */
+static void
+run_until(struct t *t, const int *counter, int want, int max_ms)
+{
+	usec_t end = mono_now() + MSEC(max_ms);
+
+	while (*counter < want && mono_now() < end)
+		loop_run_once(t->l, MSEC(20));
+}
+
+static void
+run_for(struct t *t, int ms)
+{
+	usec_t end = mono_now() + MSEC(ms);
+
+	while (mono_now() < end)
+		loop_run_once(t->l, MSEC(20));
+}
+
+static char *
+read_file(const char *path)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "cat %s 2>/dev/null", path);
+	return cmd_out(cmd);
+}
+
+static char *
+state_file(struct t *t)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/addresses", t->state);
+	return read_file(path);
+}
+
+/* capture_start/capture_end: collect what the module logs to stderr meanwhile. */
+static void
+capture_start(struct t *t)
+{
+	int fd;
+
+	snprintf(t->capture, sizeof(t->capture), "%s/stderr", t->dir);
+	fflush(stderr);
+	fd = open(t->capture, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	t->saved_stderr = dup(2);
+	dup2(fd, 2);
+	close(fd);
+}
+
+static char *
+capture_end(struct t *t)
+{
+	fflush(stderr);
+	dup2(t->saved_stderr, 2);
+	close(t->saved_stderr);
+	return read_file(t->capture);
+}
+
+static struct nl *
+open_lo(struct t *t)
+{
+	struct nl *nl = nl_open(t->l, "lo", t->state, on_event, t);
+
+	assert_non_null(nl);
+	return nl;
+}
+
+static void
+sync_strs(struct nl *nl, int want_rc, size_t n, ...)
+{
+	struct prefix v[8];
+	va_list ap;
+	size_t i;
+
+	assert_true(n <= nitems(v));
+	va_start(ap, n);
+	for (i = 0; i < n; i++)
+		v[i] = P(va_arg(ap, const char *));
+	va_end(ap);
+	assert_int_equal(nl_sync(nl, v, n), want_rc);
+}
+
+/* ---- setup: a fresh namespace per test ---- */
+
+static int
+ns_setup(void **state)
+{
+	struct t *t;
+
+	if (geteuid() != 0) {
+		const char *ci = getenv("CI");
+
+		if (ci != NULL && strcmp(ci, "true") == 0) {
+			fprintf(stderr, "test_netlink: must run as root (CI=true)\n");
+			return -1;
+		}
+		*state = NULL;
+		return 0;
+	}
+	if (unshare(CLONE_NEWNET) == -1) {
+		perror("test_netlink: unshare(CLONE_NEWNET)");
+		return -1;
+	}
+	if (sh("ip link set lo up") != 0)
+		return -1;
+	t = xcalloc(1, sizeof(*t));
+	snprintf(t->dir, sizeof(t->dir), "/tmp/pharos-nl-test.XXXXXX");
+	if (mkdtemp(t->dir) == NULL)
+		return -1;
+	snprintf(t->state, sizeof(t->state), "%s/state", t->dir);
+	if ((t->l = loop_new()) == NULL)
+		return -1;
+	*state = t;
+	return 0;
+}
+
+static int
+ns_teardown(void **state)
+{
+	struct t *t = *state;
+
+	if (t == NULL)
+		return 0;
+	loop_free(t->l);
+	sh("rm -rf %s", t->dir);
+	free(t);
+	return 0;
+}
+
+#define NEED_ROOT(state)                                                                           \
+	do {                                                                                       \
+		if (*(state) == NULL) {                                                            \
+			fprintf(stderr, "test_netlink: not root, skipping\n");                     \
+			skip();                                                                    \
+		}                                                                                  \
+	} while (0)
+
+/* ---- tests ---- */
+
+static void
+test_add_then_dump_and_ip_agree(void **state)
+{
+	struct t *t = *state;
+	struct nl_addr_status st;
+	struct stat sb;
+	struct nl *nl;
+	char *s;
+
+	NEED_ROOT(state);
+	nl = open_lo(t);
+	assert_int_equal(stat(t->state, &sb), 0); /* created */
+	assert_int_equal(sb.st_mode & 0777, 0755);
+	sync_strs(nl, 0, 2, A4, A6);
+	assert_int_equal(dump_count(nl, A4), 1);
+	assert_int_equal(dump_count(nl, A6), 1);
+	assert_int_equal(ip_count("lo", A4), 1);
+	assert_int_equal(ip_count("lo", A6), 1);
+	st = status_of(nl, A4);
+	assert_true(st.owned && st.wanted && st.present && !st.adopted);
+	s = state_file(t);
+	assert_non_null(strstr(s, "lo 192.0.2.53/32\n"));
+	assert_non_null(strstr(s, "lo 2001:db8::53/128\n"));
+	free(s);
+	nl_close(nl, true);
+}
+
+static void
+test_ipv6_nodad_and_no_prefix_route(void **state)
+{
+	struct t *t = *state;
+	struct nl *nl;
+	char *out, *line;
+	int kernel_routes = 0;
+
+	NEED_ROOT(state);
+	nl = open_lo(t);
+	sync_strs(nl, 0, 1, A6);
+	out = cmd_out("ip -j -6 addr show dev lo");
+	assert_null(strstr(out, "tentative"));
+	assert_non_null(strstr(out, "\"local\":\"2001:db8::53\",\"prefixlen\":128,\"scope\":"
+	                            "\"global\",\"nodad\":true,\"noprefixroute\":true"));
+	free(out);
+	/* Only the "local" route of table local may name the address. */
+	out = cmd_out("ip -6 route show table all");
+	for (line = strtok(out, "\n"); line != NULL; line = strtok(NULL, "\n"))
+		if (strstr(line, "2001:db8::53") != NULL && strncmp(line, "local ", 6) != 0)
+			kernel_routes++;
+	free(out);
+	assert_int_equal(kernel_routes, 0);
+	nl_close(nl, false);
+}
+
+static void
+test_external_delete_is_restored(void **state)
+{
+	struct t *t = *state;
+	struct prefix want;
+	struct nl *nl;
+	char *log;
+
+	NEED_ROOT(state);
+	nl = open_lo(t);
+	sync_strs(nl, 0, 2, A4, A6);
+	run_for(t, 50); /* our own RTM_NEWADDR events: no reaction */
+	assert_int_equal(t->events[NL_EV_RESTORED], 0);
+	capture_start(t);
+	assert_int_equal(sh("ip addr del %s dev lo", A4), 0);
+	run_until(t, &t->events[NL_EV_RESTORED], 1, 2000);
+	log = capture_end(t);
+	assert_int_equal(t->events[NL_EV_RESTORED], 1);
+	want = P(A4);
+	assert_true(prefix_eq(&t->last, &want));
+	assert_non_null(strstr(log, "address 192.0.2.53/32 removed from lo externally, restoring"));
+	free(log);
+	assert_int_equal(ip_count("lo", A4), 1);
+	assert_int_equal(sh("ip addr del %s dev lo", A6), 0);
+	run_until(t, &t->events[NL_EV_RESTORED], 2, 2000);
+	assert_int_equal(t->events[NL_EV_RESTORED], 2);
+	assert_int_equal(ip_count("lo", A6), 1);
+	assert_true(status_of(nl, A6).present);
+	run_for(t, 100); /* restoring caused no further restores */
+	assert_int_equal(t->events[NL_EV_RESTORED], 2);
+	nl_close(nl, false);
+	assert_int_equal(ip_count("lo", A4), 0);
+}
+
+static void
+test_close_removes_owned(void **state)
+{
+	struct t *t = *state;
+	struct nl *nl;
+	char *s;
+
+	NEED_ROOT(state);
+	nl = open_lo(t);
+	sync_strs(nl, 0, 2, A4, A6);
+	run_for(t, 20);
+	nl_close(nl, false);
+	assert_int_equal(ip_count("lo", A4), 0);
+	assert_int_equal(ip_count("lo", A6), 0);
+	assert_int_equal(ip_count("lo", "127.0.0.1/8"), 1); /* not ours: untouched */
+	s = state_file(t);
+	assert_null(strstr(s, "lo "));
+	free(s);
+}
+
+static void
+test_keep_addresses_keeps_them_owned(void **state)
+{
+	struct t *t = *state;
+	struct nl_addr_status st;
+	struct nl *nl;
+
+	NEED_ROOT(state);
+	nl = open_lo(t);
+	sync_strs(nl, 0, 1, A4);
+	nl_close(nl, true);
+	assert_int_equal(ip_count("lo", A4), 1);
+	/* The next run knows they are its own, not adopted. */
+	nl = open_lo(t);
+	st = status_of(nl, A4);
+	assert_true(st.owned && st.present && !st.adopted && !st.wanted);
+	sync_strs(nl, 0, 1, A4);
+	assert_true(status_of(nl, A4).owned);
+	nl_close(nl, false);
+	assert_int_equal(ip_count("lo", A4), 0);
+}
+
+static void
+test_preexisting_address_adopted_and_kept(void **state)
+{
+	struct t *t = *state;
+	struct nl_addr_status st;
+	struct nl *nl;
+
+	NEED_ROOT(state);
+	assert_int_equal(sh("ip addr add %s dev lo", B4), 0);
+	nl = open_lo(t);
+	assert_int_equal(status_count(nl, B4), 0); /* not wanted yet: not tracked */
+	sync_strs(nl, 0, 2, A4, B4);
+	st = status_of(nl, B4);
+	assert_true(st.adopted && !st.owned && st.present);
+	assert_true(status_of(nl, A4).owned);
+	assert_int_equal(ip_count("lo", B4), 1);
+	/* No longer wanted: an adopted address stays. */
+	sync_strs(nl, 0, 1, A4);
+	assert_int_equal(ip_count("lo", B4), 1);
+	assert_int_equal(status_count(nl, B4), 0);
+	sync_strs(nl, 0, 2, A4, B4);
+	nl_close(nl, false);
+	assert_int_equal(ip_count("lo", B4), 1);
+	assert_int_equal(ip_count("lo", A4), 0);
+}
+
+/* crash_child: in a child, open, sync and die by SIGKILL, as a crashed pharosd would. */
+static void
+crash_child(struct t *t, size_t n, const char *const *want)
+{
+	pid_t pid = fork();
+	int status;
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct loop *l = loop_new();
+		struct nl *nl = nl_open(l, "lo", t->state, NULL, NULL);
+		struct prefix v[8];
+		size_t i;
+
+		for (i = 0; i < n; i++)
+			v[i] = P(want[i]);
+		if (nl == NULL || nl_sync(nl, v, n) != 0)
+			_exit(1);
+		kill(getpid(), SIGKILL);
+		_exit(2);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGKILL);
+}
+
+static void
+test_restart_after_sigkill_no_duplicates_nothing_stranded(void **state)
+{
+	static const char *const want[] = {"192.0.2.53/32", "192.0.2.55/32", "2001:db8::53/128"};
+	struct t *t = *state;
+	struct nl_addr_status st;
+	struct nl *nl;
+	size_t i;
+
+	NEED_ROOT(state);
+	crash_child(t, nitems(want), want);
+	for (i = 0; i < nitems(want); i++)
+		assert_int_equal(ip_count("lo", want[i]), 1);
+	nl = open_lo(t);
+	for (i = 0; i < nitems(want); i++) {
+		st = status_of(nl, want[i]);
+		assert_true(st.owned && !st.adopted && st.present);
+	}
+	sync_strs(nl, 0, 3, want[0], want[1], want[2]);
+	for (i = 0; i < nitems(want); i++) {
+		assert_int_equal(ip_count("lo", want[i]), 1);
+		assert_int_equal(dump_count(nl, want[i]), 1);
+		assert_true(status_of(nl, want[i]).owned);
+	}
+	nl_close(nl, false);
+	for (i = 0; i < nitems(want); i++)
+		assert_int_equal(ip_count("lo", want[i]), 0);
+}
+
+static void
+test_restart_after_sigkill_removes_no_longer_wanted(void **state)
+{
+	static const char *const want[] = {"192.0.2.53/32", "192.0.2.55/32"};
+	struct t *t = *state;
+	struct nl *nl;
+	char *s;
+
+	NEED_ROOT(state);
+	crash_child(t, nitems(want), want);
+	nl = open_lo(t);
+	sync_strs(nl, 0, 1, A4);
+	assert_int_equal(ip_count("lo", A4), 1);
+	assert_int_equal(ip_count("lo", B4), 0);
+	s = state_file(t);
+	assert_non_null(strstr(s, "lo 192.0.2.53/32\n"));
+	assert_null(strstr(s, "192.0.2.55"));
+	free(s);
+	nl_close(nl, false);
+}
+
+static void
+test_shrinking_want_removes_dropped_owned(void **state)
+{
+	struct t *t = *state;
+	struct nl *nl;
+
+	NEED_ROOT(state);
+	nl = open_lo(t);
+	sync_strs(nl, 0, 3, A4, B4, A6);
+	sync_strs(nl, 0, 1, A4);
+	assert_int_equal(ip_count("lo", A4), 1);
+	assert_int_equal(ip_count("lo", B4), 0);
+	assert_int_equal(ip_count("lo", A6), 0);
+	assert_int_equal(status_count(nl, B4), 0);
+	/* Our own removals are not "external": nothing comes back. */
+	run_for(t, 100);
+	assert_int_equal(t->events[NL_EV_RESTORED], 0);
+	assert_int_equal(ip_count("lo", B4), 0);
+	nl_close(nl, false);
+}
+
+static void
+test_own_flapping_is_not_restored(void **state)
+{
+	struct t *t = *state;
+	struct nl *nl;
+	char *log;
+
+	NEED_ROOT(state);
+	nl = open_lo(t);
+	/* The loop reads the events of all three syncs afterwards, in one batch: our own
+	 * removal arrives while the address is wanted again, and is no "external" one. */
+	capture_start(t);
+	sync_strs(nl, 0, 1, A4);
+	sync_strs(nl, 0, 0);
+	sync_strs(nl, 0, 1, A4);
+	run_for(t, 100);
+	log = capture_end(t);
+	assert_null(strstr(log, "externally"));
+	free(log);
+	assert_int_equal(t->events[NL_EV_RESTORED], 0);
+	assert_int_equal(ip_count("lo", A4), 1);
+	assert_true(status_of(nl, A4).present);
+	sync_strs(nl, 0, 0);
+	run_for(t, 100);
+	assert_int_equal(t->events[NL_EV_RESTORED], 0);
+	assert_int_equal(ip_count("lo", A4), 0);
+	nl_close(nl, false);
+}
+
+static void
+test_non_host_prefix_ignored(void **state)
+{
+	struct t *t = *state;
+	struct nl *nl;
+
+	NEED_ROOT(state);
+	nl = open_lo(t);
+	sync_strs(nl, 0, 2, "198.51.100.0/24", A4);
+	assert_int_equal(ip_count("lo", "198.51.100.0/24"), 0);
+	assert_int_equal(status_count(nl, "198.51.100.0/24"), 0);
+	assert_int_equal(ip_count("lo", A4), 1);
+	nl_close(nl, false);
+}
+
+static void
+test_state_file_keeps_other_interfaces(void **state)
+{
+	struct t *t = *state;
+	struct nl *nl;
+	char *s;
+	FILE *f;
+	char path[128];
+
+	NEED_ROOT(state);
+	assert_int_equal(mkdir(t->state, 0755), 0);
+	snprintf(path, sizeof(path), "%s/addresses", t->state);
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f, "# comment\neth9 198.51.100.1/32\nlo garbage\nlo 192.0.2.99/32\n");
+	fclose(f);
+	nl = open_lo(t); /* 192.0.2.99 is not on lo: forgotten */
+	assert_int_equal(status_count(nl, "192.0.2.99/32"), 0);
+	sync_strs(nl, 0, 1, A4);
+	s = state_file(t);
+	assert_non_null(strstr(s, "eth9 198.51.100.1/32\n"));
+	assert_non_null(strstr(s, "lo 192.0.2.53/32\n"));
+	assert_null(strstr(s, "192.0.2.99"));
+	assert_null(strstr(s, "garbage"));
+	free(s);
+	nl_close(nl, false);
+	s = state_file(t);
+	assert_non_null(strstr(s, "eth9 198.51.100.1/32\n"));
+	assert_null(strstr(s, "lo 192.0.2.53"));
+	free(s);
+}
+
+static void
+test_missing_interface_created_as_dummy(void **state)
+{
+	struct t *t = *state;
+	struct nl *nl;
+	char *out, *log;
+
+	NEED_ROOT(state);
+	if (sh("ip link add pharos-probe type dummy 2>/dev/null") != 0) {
+		/* This kernel has no dummy driver: pin the failure path instead. */
+		fprintf(stderr, "test_netlink: kernel lacks dummy interfaces, "
+		                "checking that nl_open fails cleanly\n");
+		capture_start(t);
+		nl = nl_open(t->l, "pharos0", t->state, on_event, t);
+		log = capture_end(t);
+		assert_null(nl);
+		assert_non_null(strstr(log, "cannot create dummy interface pharos0: "));
+		free(log);
+		return;
+	}
+	sh("ip link del pharos-probe");
+	nl = nl_open(t->l, "pharos0", t->state, on_event, t);
+	assert_non_null(nl);
+	out = cmd_out("ip -j link show dev pharos0");
+	assert_non_null(strstr(out, "\"UP\""));
+	assert_non_null(strstr(out, "\"link_type\":\"ether\""));
+	free(out);
+	out = cmd_out("ip -d link show dev pharos0");
+	assert_non_null(strstr(out, "dummy"));
+	free(out);
+	sync_strs(nl, 0, 2, A4, A6);
+	assert_int_equal(ip_count("pharos0", A4), 1);
+	assert_int_equal(ip_count("pharos0", A6), 1);
+	assert_null(strstr(out = cmd_out("ip -6 addr show dev pharos0"), "tentative"));
+	free(out);
+	nl_close(nl, false);
+	assert_int_equal(ip_count("pharos0", A4), 0);
+	/* A second open finds it. */
+	nl = nl_open(t->l, "pharos0", t->state, on_event, t);
+	assert_non_null(nl);
+	nl_close(nl, false);
+}
+
+static void
+test_kernel_error_names_address_and_interface(void **state)
+{
+	struct t *t = *state;
+	struct prefix want;
+	struct nl *nl;
+	char *log;
+
+	NEED_ROOT(state);
+	assert_int_equal(sh("ip link add nlt0 type veth peer name nlt1"), 0);
+	nl = nl_open(t->l, "nlt0", t->state, on_event, t);
+	assert_non_null(nl);
+	assert_int_equal(sh("ip link del nlt0"), 0);
+	/* The loop has not seen the removal: the kernel refuses with ENODEV. */
+	capture_start(t);
+	sync_strs(nl, -1, 1, "192.0.2.77/32");
+	log = capture_end(t);
+	assert_non_null(strstr(log, "cannot add 192.0.2.77/32 to nlt0: No such device"));
+	free(log);
+	assert_int_equal(t->events[NL_EV_ERROR], 1);
+	assert_int_equal(t->last_err, ENODEV);
+	want = P("192.0.2.77/32");
+	assert_true(prefix_eq(&t->last, &want));
+	run_until(t, &t->events[NL_EV_LINK_GONE], 1, 2000);
+	assert_int_equal(t->events[NL_EV_LINK_GONE], 1);
+	/* It comes back: the wanted address follows. */
+	assert_int_equal(sh("ip link add nlt0 type veth peer name nlt1"), 0);
+	run_until(t, &t->events[NL_EV_LINK_BACK], 1, 2000);
+	assert_int_equal(t->events[NL_EV_LINK_BACK], 1);
+	run_for(t, 50);
+	assert_int_equal(ip_count("nlt0", "192.0.2.77/32"), 1);
+	assert_true(status_of(nl, "192.0.2.77/32").owned);
+	nl_close(nl, false);
+	assert_int_equal(ip_count("nlt0", "192.0.2.77/32"), 0);
+}
+
+static void
+test_event_overflow_redumps_and_restores(void **state)
+{
+	struct t *t = *state;
+	struct nl *nl;
+	char *log, path[128];
+	FILE *f;
+	int i;
+
+	NEED_ROOT(state);
+	nl = open_lo(t);
+	sync_strs(nl, 0, 1, "192.0.2.88/32");
+	/* Thousands of unrelated changes while the loop sleeps overflow the event socket. */
+	snprintf(path, sizeof(path), "%s/batch", t->dir);
+	assert_non_null(f = fopen(path, "w"));
+	for (i = 1; i <= 4000; i++)
+		fprintf(f, "addr add 2001:db8:1::%x/128 dev lo nodad\n", i);
+	fprintf(f, "addr del 192.0.2.88/32 dev lo\n");
+	fclose(f);
+	assert_int_equal(sh("ip -batch %s", path), 0);
+	capture_start(t);
+	run_until(t, &t->events[NL_EV_RESTORED], 1, 5000);
+	run_for(t, 50);
+	log = capture_end(t);
+	assert_non_null(strstr(log, "address events of lo were lost, re-reading them"));
+	assert_non_null(strstr(log, "address 192.0.2.88/32 removed from lo externally, restoring"));
+	free(log);
+	assert_int_equal(t->events[NL_EV_RESTORED], 1);
+	assert_int_equal(ip_count("lo", "192.0.2.88/32"), 1);
+	assert_int_equal(dump_count(nl, "2001:db8:1::fa0/128"), 1);
+	nl_close(nl, false);
+	assert_int_equal(ip_count("lo", "192.0.2.88/32"), 0);
+}
+
+int
+main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, ns_setup, ns_teardown)
+	const struct CMUnitTest tests[] = {
+	    T(test_add_then_dump_and_ip_agree),
+	    T(test_ipv6_nodad_and_no_prefix_route),
+	    T(test_external_delete_is_restored),
+	    T(test_close_removes_owned),
+	    T(test_keep_addresses_keeps_them_owned),
+	    T(test_preexisting_address_adopted_and_kept),
+	    T(test_restart_after_sigkill_no_duplicates_nothing_stranded),
+	    T(test_restart_after_sigkill_removes_no_longer_wanted),
+	    T(test_shrinking_want_removes_dropped_owned),
+	    T(test_own_flapping_is_not_restored),
+	    T(test_non_host_prefix_ignored),
+	    T(test_state_file_keeps_other_interfaces),
+	    T(test_missing_interface_created_as_dummy),
+	    T(test_kernel_error_names_address_and_interface),
+	    T(test_event_overflow_redumps_and_restores),
+	};
+#undef T
+
+	log_init("test_netlink", LOG_LVL_WARN, 0);
+	return cmocka_run_group_tests_name("netlink", tests, NULL, NULL);
+}
