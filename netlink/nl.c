@@ -29,6 +29,7 @@
 
 #include "lib/log.h"
 #include "lib/util.h"
+#include "netlink/nl_state.h"
 
 #ifndef TAILQ_FOREACH_SAFE /* glibc's <sys/queue.h> lacks it */
 #define TAILQ_FOREACH_SAFE(var, head, field, tvar)                                                 \
@@ -40,7 +41,6 @@
 #define NL_EV_RCVBUF      (1024 * 1024)
 #define NL_EV_READS       16 /* reads of the event socket per loop turn */
 #define NL_DUMP_TRIES     3
-#define NL_STATE_FILE     "addresses"
 #define NL_BUFSZ          32768 /* a page of replies is 8 KiB; dumps fill more */
 
 enum nl_own {
@@ -63,15 +63,13 @@ struct nl {
 	struct loop *loop;
 	char ifname[IF_NAMESIZE];
 	unsigned ifindex; /* 0 while the interface is gone */
-	char *state_dir;
 	nl_event_cb cb;
 	void *arg;
 	struct mnl_socket *req, *ev;
 	uint32_t req_portid;
 	uint32_t seq;
 	struct nl_entries entries;
-	char **foreign; /* state file lines about other interfaces, kept verbatim */
-	size_t nforeign;
+	struct nl_state state;
 	struct loop_timer resync;
 	uint8_t buf[NL_BUFSZ];
 };
@@ -84,8 +82,10 @@ entry_find(const struct nl *nl, const struct addr *a)
 	struct nl_entry *e;
 
 	TAILQ_FOREACH(e, &nl->entries, link)
-	if (addr_eq(&e->pfx.addr, a))
-		return e;
+	{
+		if (addr_eq(&e->pfx.addr, a))
+			return e;
+	}
 	return NULL;
 }
 
@@ -100,8 +100,10 @@ entry_get(struct nl *nl, const struct prefix *p)
 	e = xcalloc(1, sizeof(*e));
 	e->pfx = *p;
 	TAILQ_FOREACH(at, &nl->entries, link)
-	if (prefix_cmp(p, &at->pfx) < 0)
-		break;
+	{
+		if (prefix_cmp(p, &at->pfx) < 0)
+			break;
+	}
 	if (at != NULL)
 		TAILQ_INSERT_BEFORE(at, e, link);
 	else
@@ -123,112 +125,35 @@ nl_report(struct nl *nl, enum nl_event ev, const struct prefix *p, int err)
 		nl->cb(ev, p, err, nl->arg);
 }
 
-/* ---- state file: one "IFNAME PREFIX" line per owned address ---- */
+/* ---- the ownership record ---- */
 
 static void
-state_path(const struct nl *nl, char *path, size_t len, const char *suffix)
+state_owned(const struct prefix *p, void *arg)
 {
-	snprintf(path, len, "%s/%s%s", nl->state_dir, NL_STATE_FILE, suffix);
+	struct nl *nl = arg;
+
+	entry_get(nl, p)->own = NL_OWN_OWNED;
 }
 
-static int
-state_write_lines(const struct nl *nl, FILE *f)
-{
-	struct nl_entry *e;
-	char s[ADDR_STRLEN];
-	size_t i;
-
-	fprintf(f, "# pharosd: addresses it added (interface prefix); do not edit\n");
-	for (i = 0; i < nl->nforeign; i++)
-		fprintf(f, "%s\n", nl->foreign[i]);
-	TAILQ_FOREACH(e, &nl->entries, link)
-	if (e->own == NL_OWN_OWNED)
-		fprintf(f, "%s %s\n", nl->ifname, prefix_ntop(&e->pfx, s));
-	if (fflush(f) == EOF || ferror(f))
-		return -1;
-	return fsync(fileno(f));
-}
-
-/* state_save: write the ownership record atomically (temp file, fsync, rename, fsync of
- * the directory) so that a crash leaves either the old or the new record. */
+/* state_save: record the owned addresses (called whenever ownership changed). */
 static int
 state_save(const struct nl *nl)
 {
-	char tmp[PATH_MAX], path[PATH_MAX];
-	FILE *f;
-	int fd, rc;
+	struct prefix *v = NULL;
+	struct nl_entry *e;
+	size_t n = 0;
+	int rc;
 
-	state_path(nl, tmp, sizeof(tmp), ".tmp");
-	state_path(nl, path, sizeof(path), "");
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd == -1 || (f = fdopen(fd, "w")) == NULL) {
-		log_warn("cannot write %s", tmp);
-		if (fd != -1)
-			close(fd);
-		return -1;
+	TAILQ_FOREACH(e, &nl->entries, link)
+	{
+		if (e->own == NL_OWN_OWNED) {
+			v = xreallocarray(v, n + 1, sizeof(*v));
+			v[n++] = e->pfx;
+		}
 	}
-	rc = state_write_lines(nl, f);
-	if (fclose(f) == EOF)
-		rc = -1;
-	if (rc == -1 || rename(tmp, path) == -1) {
-		log_warn("cannot write %s", path);
-		unlink(tmp);
-		return -1;
-	}
-	if ((fd = open(nl->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		fsync(fd);
-		close(fd);
-	}
-	return 0;
-}
-
-/* state_line: one line of the record; ours become candidate owned entries (confirmed by
- * the first dump), other interfaces' lines are kept for rewriting. */
-static void
-state_line(struct nl *nl, char *line, const char *path, unsigned lineno)
-{
-	char name[IF_NAMESIZE + 1], pstr[ADDR_STRLEN], extra;
-	struct prefix p;
-	const char *why;
-
-	line[strcspn(line, "\r\n")] = '\0';
-	if (line[0] == '#' || line[strspn(line, " \t")] == '\0')
-		return;
-	if (sscanf(line, "%16s %63s %c", name, pstr, &extra) != 2 ||
-	    prefix_parse(pstr, &p, &why) == -1 || !prefix_is_host(&p)) {
-		log_warnx("%s:%u: ignoring malformed line", path, lineno);
-		return;
-	}
-	if (strcmp(name, nl->ifname) != 0) {
-		nl->foreign = xreallocarray(nl->foreign, nl->nforeign + 1, sizeof(char *));
-		nl->foreign[nl->nforeign++] = xstrdup(line);
-		return;
-	}
-	entry_get(nl, &p)->own = NL_OWN_OWNED;
-}
-
-static int
-state_load(struct nl *nl)
-{
-	char path[PATH_MAX], line[256];
-	unsigned lineno = 0;
-	FILE *f;
-
-	if (mkdir(nl->state_dir, 0755) == -1 && errno != EEXIST) {
-		log_warn("cannot create state directory %s", nl->state_dir);
-		return -1;
-	}
-	state_path(nl, path, sizeof(path), "");
-	if ((f = fopen(path, "re")) == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		log_warn("cannot read %s", path);
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f) != NULL)
-		state_line(nl, line, path, ++lineno);
-	fclose(f);
-	return 0;
+	rc = nl_state_save(&nl->state, nl->ifname, v, n);
+	free(v);
+	return rc;
 }
 
 /* ---- requests ---- */
@@ -468,7 +393,9 @@ nl_refresh(struct nl *nl)
 	if (nl_dump(nl, &v, &n) == -1)
 		return -1;
 	TAILQ_FOREACH(e, &nl->entries, link)
-	e->present = dump_has(v, n, &e->pfx.addr);
+	{
+		e->present = dump_has(v, n, &e->pfx.addr);
+	}
 	free(v);
 	return 0;
 }
@@ -553,7 +480,9 @@ nl_sync(struct nl *nl, const struct prefix *want, size_t n)
 	int rc;
 
 	TAILQ_FOREACH(e, &nl->entries, link)
-	e->wanted = false;
+	{
+		e->wanted = false;
+	}
 	for (i = 0; i < n; i++) {
 		if (!prefix_is_host(&want[i])) {
 			log_warnx("not putting %s on %s: not a host prefix",
@@ -634,7 +563,9 @@ ev_link(struct nl *nl, const struct nlmsghdr *h)
 		log_warnx("interface %s disappeared", nl->ifname);
 		nl->ifindex = 0;
 		TAILQ_FOREACH(e, &nl->entries, link)
-		e->present = false;
+		{
+			e->present = false;
+		}
 		nl_report(nl, NL_EV_LINK_GONE, NULL, 0);
 		return;
 	}
@@ -828,14 +759,14 @@ nl_open(struct loop *l, const char *ifname, const char *state_dir, nl_event_cb c
 	nl = xcalloc(1, sizeof(*nl));
 	nl->loop = l;
 	memcpy(nl->ifname, ifname, strlen(ifname) + 1);
-	nl->state_dir = xstrdup(state_dir);
 	nl->cb = cb;
 	nl->arg = arg;
 	nl->seq = (uint32_t)time(NULL);
 	TAILQ_INIT(&nl->entries);
 	loop_timer_init(&nl->resync, nl_resync, nl);
 	/* Subscribe before the first dump so that no change falls between the two. */
-	if (nl_sockets(nl) == -1 || nl_find_link(nl) == -1 || state_load(nl) == -1 ||
+	if (nl_sockets(nl) == -1 || nl_find_link(nl) == -1 ||
+	    nl_state_load(&nl->state, state_dir, ifname, state_owned, nl) == -1 ||
 	    nl_refresh(nl) == -1)
 		goto fail;
 	nl_adopt_state(nl);
@@ -873,7 +804,6 @@ nl_close(struct nl *nl, bool keep_addresses)
 {
 	struct nl_entry *e, *next;
 	bool changed = false;
-	size_t i;
 
 	if (nl == NULL)
 		return;
@@ -899,9 +829,6 @@ nl_close(struct nl *nl, bool keep_addresses)
 		mnl_socket_close(nl->req);
 	while ((e = TAILQ_FIRST(&nl->entries)) != NULL)
 		entry_free(nl, e);
-	for (i = 0; i < nl->nforeign; i++)
-		free(nl->foreign[i]);
-	free(nl->foreign);
-	free(nl->state_dir);
+	nl_state_clear(&nl->state);
 	free(nl);
 }

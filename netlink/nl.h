@@ -24,7 +24,8 @@ enum nl_event {
 	NL_EV_LINK_BACK, /* the interface reappeared; wanted addresses are being restored */
 };
 
-/* p is the address concerned (NULL for link events); err an errno value or 0. */
+/* p is the address concerned (NULL for link events, borrowed); err an errno value or 0.
+ * The callback runs inside nl: it must not call nl_sync() or nl_close() (arm a timer). */
 typedef void (*nl_event_cb)(enum nl_event ev, const struct prefix *p, int err, void *arg);
 
 /* One tracked address as nl_status reports it. */

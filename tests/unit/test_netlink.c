@@ -24,6 +24,7 @@
 #include "lib/mono.h"
 #include "lib/util.h"
 #include "netlink/nl.h"
+#include "netlink/nl_state.h"
 
 struct t {
 	struct loop *l;
@@ -265,6 +266,82 @@ sync_strs(struct nl *nl, int want_rc, size_t n, ...)
 		v[i] = P(va_arg(ap, const char *));
 	va_end(ap);
 	assert_int_equal(nl_sync(nl, v, n), want_rc);
+}
+
+/* ---- the ownership record (no root needed) ---- */
+
+static void
+test_state_line_parse(void **state)
+{
+	char name[IF_NAMESIZE];
+	struct prefix p, want = P("2001:db8::53/128");
+
+	(void)state;
+	assert_int_equal(nl_state_parse_line("lo 2001:db8::53/128\n", name, &p), 1);
+	assert_string_equal(name, "lo");
+	assert_true(prefix_eq(&p, &want));
+	assert_int_equal(nl_state_parse_line("  pharos0\t192.0.2.53/32", name, &p), 1);
+	assert_string_equal(name, "pharos0");
+	assert_int_equal(nl_state_parse_line("# comment", name, &p), 0);
+	assert_int_equal(nl_state_parse_line(" \t\r\n", name, &p), 0);
+	assert_int_equal(nl_state_parse_line("", name, &p), 0);
+	assert_int_equal(nl_state_parse_line("lo", name, &p), -1);
+	assert_int_equal(nl_state_parse_line("lo 192.0.2.0/24", name, &p), -1); /* not a host */
+	assert_int_equal(nl_state_parse_line("lo 192.0.2.1/32 extra", name, &p), -1);
+	assert_int_equal(nl_state_parse_line("lo 192.0.2.300/32", name, &p), -1);
+	assert_int_equal(nl_state_parse_line("abcdefghijklmnop 192.0.2.1/32", name, &p), -1);
+}
+
+struct collect {
+	struct prefix v[4];
+	size_t n;
+};
+
+static void
+collect_cb(const struct prefix *p, void *arg)
+{
+	struct collect *c = arg;
+
+	assert_true(c->n < nitems(c->v));
+	c->v[c->n++] = *p;
+}
+
+static void
+test_state_save_then_load_round_trips(void **state)
+{
+	char dir[64] = "/tmp/pharos-nl-state.XXXXXX", sub[96], *s;
+	struct prefix v[2] = {P("192.0.2.53/32"), P("2001:db8::53/128")};
+	struct nl_state st;
+	struct collect c = {.n = 0};
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(sub, sizeof(sub), "%s/state", dir);
+	assert_int_equal(nl_state_load(&st, sub, "lo", collect_cb, &c), 0); /* creates sub */
+	assert_int_equal(c.n, 0);
+	assert_int_equal(nl_state_save(&st, "lo", v, 2), 0);
+	nl_state_clear(&st);
+	snprintf(sub, sizeof(sub), "%s/state/addresses", dir);
+	assert_non_null(f = fopen(sub, "a"));
+	fprintf(f, "eth1 198.51.100.7/32\n");
+	fclose(f);
+	snprintf(sub, sizeof(sub), "%s/state", dir);
+	assert_int_equal(nl_state_load(&st, sub, "lo", collect_cb, &c), 0);
+	assert_int_equal(c.n, 2);
+	assert_true(prefix_eq(&c.v[0], &v[0]));
+	assert_true(prefix_eq(&c.v[1], &v[1]));
+	assert_int_equal(st.nforeign, 1);
+	assert_int_equal(nl_state_save(&st, "lo", v, 1), 0);
+	nl_state_clear(&st);
+	snprintf(sub, sizeof(sub), "cat %s/state/addresses; ls %s/state", dir, dir);
+	s = cmd_out(sub);
+	assert_non_null(strstr(s, "eth1 198.51.100.7/32\nlo 192.0.2.53/32\n"));
+	assert_null(strstr(s, "2001:db8::53"));
+	assert_null(strstr(s, ".tmp")); /* the temporary file was renamed */
+	free(s);
+	snprintf(sub, sizeof(sub), "rm -rf %s", dir);
+	assert_int_equal(system(sub), 0);
 }
 
 /* ---- setup: a fresh namespace per test ---- */
@@ -769,6 +846,8 @@ main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, ns_setup, ns_teardown)
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_state_line_parse),
+	    cmocka_unit_test(test_state_save_then_load_round_trips),
 	    T(test_add_then_dump_and_ip_agree),
 	    T(test_ipv6_nodad_and_no_prefix_route),
 	    T(test_external_delete_is_restored),
