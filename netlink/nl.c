@@ -71,7 +71,8 @@ struct nl {
 	struct nl_entries entries;
 	struct nl_state state;
 	struct loop_timer resync;
-	uint8_t buf[NL_BUFSZ];
+	uint8_t buf[NL_BUFSZ];   /* requests and their replies */
+	uint8_t evbuf[NL_BUFSZ]; /* events being handled, which may make requests */
 };
 
 /* ---- tracked addresses ---- */
@@ -593,7 +594,7 @@ ev_msgs(struct nl *nl, ssize_t n)
 	const struct nlmsghdr *h;
 	int left = (int)n;
 
-	for (h = (const struct nlmsghdr *)nl->buf; mnl_nlmsg_ok(h, left);
+	for (h = (const struct nlmsghdr *)nl->evbuf; mnl_nlmsg_ok(h, left);
 	     h = mnl_nlmsg_next(h, &left)) {
 		switch (h->nlmsg_type) {
 		case RTM_NEWADDR:
@@ -615,7 +616,7 @@ ev_read(int fd, uint32_t events, void *arg)
 	UNUSED(fd);
 	UNUSED(events);
 	for (i = 0; i < NL_EV_READS; i++) {
-		n = mnl_socket_recvfrom(nl->ev, nl->buf, sizeof(nl->buf));
+		n = mnl_socket_recvfrom(nl->ev, nl->evbuf, sizeof(nl->evbuf));
 		if (n == -1 && errno == ENOBUFS) {
 			log_warnx("address events of %s were lost, re-reading them", nl->ifname);
 			loop_timer_set(nl->loop, &nl->resync, 0);

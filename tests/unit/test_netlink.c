@@ -489,6 +489,34 @@ test_external_delete_is_restored(void **state)
 }
 
 static void
+test_several_removed_at_once_all_restored(void **state)
+{
+	static const char *const want[] = {"192.0.2.61/32", "192.0.2.62/32", "192.0.2.63/32",
+	    "2001:db8::61/128", "2001:db8::62/128"};
+	struct t *t = *state;
+	struct nl *nl;
+	size_t i;
+
+	NEED_ROOT(state);
+	nl = open_lo(t);
+	sync_strs(nl, 0, 5, want[0], want[1], want[2], want[3], want[4]);
+	run_for(t, 20);
+	/* Queued while the loop sleeps: restoring the first must not lose the others. */
+	assert_int_equal(sh("ip -batch - <<EOF\n"
+	                    "addr del %s dev lo\naddr del %s dev lo\naddr del %s dev lo\n"
+	                    "addr del %s dev lo\naddr del %s dev lo\nEOF",
+	                     want[0], want[1], want[2], want[3], want[4]),
+	    0);
+	run_until(t, &t->events[NL_EV_RESTORED], 5, 2000);
+	assert_int_equal(t->events[NL_EV_RESTORED], 5);
+	for (i = 0; i < nitems(want); i++) {
+		assert_int_equal(ip_count("lo", want[i]), 1);
+		assert_true(status_of(nl, want[i]).present);
+	}
+	nl_close(nl, false);
+}
+
+static void
 test_close_removes_owned(void **state)
 {
 	struct t *t = *state;
@@ -851,6 +879,7 @@ main(void)
 	    T(test_add_then_dump_and_ip_agree),
 	    T(test_ipv6_nodad_and_no_prefix_route),
 	    T(test_external_delete_is_restored),
+	    T(test_several_removed_at_once_all_restored),
 	    T(test_close_removes_owned),
 	    T(test_keep_addresses_keeps_them_owned),
 	    T(test_preexisting_address_adopted_and_kept),
