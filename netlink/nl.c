@@ -63,6 +63,7 @@ struct nl {
 	struct loop *loop;
 	char ifname[IF_NAMESIZE];
 	unsigned ifindex; /* 0 while the interface is gone */
+	bool up;          /* IFF_UP */
 	nl_event_cb cb;
 	void *arg;
 	struct mnl_socket *req, *ev;
@@ -548,6 +549,22 @@ ev_addr(struct nl *nl, const struct nlmsghdr *h)
 		state_save(nl);
 }
 
+/* ev_link_flags: an administrative up/down change of our interface. */
+static void
+ev_link_flags(struct nl *nl, unsigned flags)
+{
+	bool up = (flags & IFF_UP) != 0;
+
+	if (up == nl->up)
+		return;
+	nl->up = up;
+	if (up)
+		log_info("interface %s is up", nl->ifname);
+	else
+		log_warnx("interface %s went down", nl->ifname);
+	nl_report(nl, up ? NL_EV_LINK_UP : NL_EV_LINK_DOWN, NULL, 0);
+}
+
 static void
 ev_link(struct nl *nl, const struct nlmsghdr *h)
 {
@@ -570,6 +587,11 @@ ev_link(struct nl *nl, const struct nlmsghdr *h)
 		nl_report(nl, NL_EV_LINK_GONE, NULL, 0);
 		return;
 	}
+	if (h->nlmsg_type == RTM_NEWLINK && nl->ifindex != 0 &&
+	    (unsigned)ifi->ifi_index == nl->ifindex) {
+		ev_link_flags(nl, ifi->ifi_flags);
+		return;
+	}
 	if (h->nlmsg_type != RTM_NEWLINK || nl->ifindex != 0)
 		return;
 	mnl_attr_for_each(a, h, sizeof(*ifi))
@@ -581,6 +603,7 @@ ev_link(struct nl *nl, const struct nlmsghdr *h)
 		if (strcmp(name, nl->ifname) != 0)
 			return;
 		nl->ifindex = (unsigned)ifi->ifi_index;
+		nl->up = (ifi->ifi_flags & IFF_UP) != 0;
 		log_info("interface %s is back, restoring its addresses", nl->ifname);
 		nl_report(nl, NL_EV_LINK_BACK, NULL, 0);
 		loop_timer_set(nl->loop, &nl->resync, 0);
@@ -714,17 +737,64 @@ nl_create_dummy(struct nl *nl)
 	return 0;
 }
 
+struct link_info {
+	unsigned ifindex;
+	unsigned flags;
+};
+
+static void
+link_msg(struct nl *nl, const struct nlmsghdr *h, void *arg)
+{
+	struct link_info *li = arg;
+	const struct ifinfomsg *ifi;
+
+	UNUSED(nl);
+	if (h->nlmsg_type != RTM_NEWLINK || mnl_nlmsg_get_payload_len(h) < sizeof(*ifi))
+		return;
+	ifi = mnl_nlmsg_get_payload(h);
+	li->ifindex = (unsigned)ifi->ifi_index;
+	li->flags = ifi->ifi_flags;
+}
+
+/* nl_get_link: the index and flags of our interface; 0, or -errno (-ENODEV: missing). */
+static int
+nl_get_link(struct nl *nl, struct link_info *li)
+{
+	struct nlmsghdr *h = mnl_nlmsg_put_header(nl->buf);
+	struct ifinfomsg *ifi;
+	int rc;
+
+	h->nlmsg_type = RTM_GETLINK;
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(h, IFLA_IFNAME, nl->ifname);
+	memset(li, 0, sizeof(*li));
+	if ((rc = nl_request(nl, h, link_msg, li)) == 0 && li->ifindex == 0)
+		rc = -ENODEV;
+	return rc;
+}
+
+/* nl_find_link: our interface's index, creating a dummy one when it is missing. */
 static int
 nl_find_link(struct nl *nl)
 {
-	if ((nl->ifindex = if_nametoindex(nl->ifname)) != 0)
-		return 0;
-	if (nl_create_dummy(nl) == -1)
-		return -1;
-	if ((nl->ifindex = if_nametoindex(nl->ifname)) == 0) {
-		log_warn("interface %s", nl->ifname);
+	struct link_info li;
+	int rc;
+
+	if ((rc = nl_get_link(nl, &li)) == -ENODEV) {
+		if (nl_create_dummy(nl) == -1)
+			return -1;
+		rc = nl_get_link(nl, &li);
+	}
+	if (rc != 0) {
+		log_warnx("cannot find interface %s: %s", nl->ifname, strerror(-rc));
 		return -1;
 	}
+	nl->ifindex = li.ifindex;
+	nl->up = (li.flags & IFF_UP) != 0;
+	if (!nl->up)
+		log_warnx("interface %s is down: its addresses receive nothing", nl->ifname);
 	return 0;
 }
 
@@ -781,6 +851,12 @@ const char *
 nl_ifname(const struct nl *nl)
 {
 	return nl->ifname;
+}
+
+bool
+nl_link_up(const struct nl *nl)
+{
+	return nl->ifindex != 0 && nl->up;
 }
 
 void

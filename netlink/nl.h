@@ -22,6 +22,8 @@ enum nl_event {
 	NL_EV_ERROR,     /* the kernel refused to add or remove an address (err set) */
 	NL_EV_LINK_GONE, /* the interface disappeared (its addresses with it) */
 	NL_EV_LINK_BACK, /* the interface reappeared; wanted addresses are being restored */
+	NL_EV_LINK_DOWN, /* the interface was set administratively down */
+	NL_EV_LINK_UP,   /* ... and up again */
 };
 
 /* p is the address concerned (NULL for link events, borrowed); err an errno value or 0.
@@ -61,6 +63,9 @@ int nl_dump(struct nl *nl, struct prefix **out, size_t *n);
 
 /* nl_ifname: the managed interface's name (owned by nl). */
 const char *nl_ifname(const struct nl *nl);
+
+/* nl_link_up: whether the interface exists and is administratively up. */
+bool nl_link_up(const struct nl *nl);
 
 /* nl_close: remove the owned addresses unless keep_addresses, record what remains owned,
  * and free nl and everything it holds. NULL-tolerant. */

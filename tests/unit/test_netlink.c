@@ -30,7 +30,7 @@ struct t {
 	struct loop *l;
 	char dir[64];   /* temporary directory, removed by the teardown */
 	char state[96]; /* dir/state: does not exist before the test */
-	int events[NL_EV_LINK_BACK + 1];
+	int events[NL_EV_LINK_UP + 1];
 	struct prefix last;
 	int last_err;
 	int saved_stderr; /* while capturing */
@@ -836,6 +836,35 @@ test_kernel_error_names_address_and_interface(void **state)
 }
 
 static void
+test_link_down_and_up_reported(void **state)
+{
+	struct t *t = *state;
+	struct nl *nl;
+	char *log;
+
+	NEED_ROOT(state);
+	assert_int_equal(sh("ip link add nlt2 type veth peer name nlt3"), 0);
+	capture_start(t);
+	nl = nl_open(t->l, "nlt2", t->state, on_event, t);
+	log = capture_end(t);
+	assert_non_null(nl);
+	assert_non_null(strstr(log, "interface nlt2 is down: its addresses receive nothing"));
+	free(log);
+	assert_false(nl_link_up(nl));
+	assert_string_equal(nl_ifname(nl), "nlt2");
+	assert_int_equal(sh("ip link set nlt2 up"), 0);
+	run_until(t, &t->events[NL_EV_LINK_UP], 1, 2000);
+	assert_int_equal(t->events[NL_EV_LINK_UP], 1);
+	assert_true(nl_link_up(nl));
+	assert_int_equal(sh("ip link set nlt2 down"), 0);
+	run_until(t, &t->events[NL_EV_LINK_DOWN], 1, 2000);
+	assert_int_equal(t->events[NL_EV_LINK_DOWN], 1);
+	assert_false(nl_link_up(nl));
+	assert_int_equal(t->events[NL_EV_LINK_UP], 1);
+	nl_close(nl, false);
+}
+
+static void
 test_event_overflow_redumps_and_restores(void **state)
 {
 	struct t *t = *state;
@@ -891,6 +920,7 @@ main(void)
 	    T(test_state_file_keeps_other_interfaces),
 	    T(test_missing_interface_created_as_dummy),
 	    T(test_kernel_error_names_address_and_interface),
+	    T(test_link_down_and_up_reported),
 	    T(test_event_overflow_redumps_and_restores),
 	};
 #undef T
