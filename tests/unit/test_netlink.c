@@ -18,12 +18,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+
 #include "lib/addr.h"
 #include "lib/log.h"
 #include "lib/loop.h"
 #include "lib/mono.h"
 #include "lib/util.h"
 #include "netlink/nl.h"
+#include "netlink/nl_rt.h"
 #include "netlink/nl_state.h"
 
 struct t {
@@ -266,6 +272,133 @@ sync_strs(struct nl *nl, int want_rc, size_t n, ...)
 		v[i] = P(va_arg(ap, const char *));
 	va_end(ap);
 	assert_int_equal(nl_sync(nl, v, n), want_rc);
+}
+
+/* ---- parsing kernel messages (no root needed) ---- */
+
+/* A message under construction, in host order as the kernel sends it. */
+struct msg {
+	union {
+		struct nlmsghdr h;
+		uint8_t b[512];
+	} u;
+};
+
+static struct nlmsghdr *
+msg_start(struct msg *m, uint16_t type, const void *fam, size_t famlen)
+{
+	memset(m, 0, sizeof(*m));
+	m->u.h.nlmsg_type = type;
+	m->u.h.nlmsg_len = NLMSG_LENGTH(famlen);
+	memcpy(NLMSG_DATA(&m->u.h), fam, famlen);
+	m->u.h.nlmsg_len = NLMSG_ALIGN(m->u.h.nlmsg_len);
+	return &m->u.h;
+}
+
+static void
+msg_attr(struct msg *m, uint16_t type, const void *data, size_t len)
+{
+	struct nlattr *a = (struct nlattr *)(m->u.b + m->u.h.nlmsg_len);
+
+	a->nla_type = type;
+	a->nla_len = (uint16_t)(NLA_HDRLEN + len);
+	memcpy((uint8_t *)a + NLA_HDRLEN, data, len);
+	m->u.h.nlmsg_len += NLA_ALIGN(a->nla_len);
+}
+
+static void
+test_parse_addr_prefers_ifa_local_for_ipv4(void **state)
+{
+	struct ifaddrmsg ifa = {.ifa_family = AF_INET, .ifa_prefixlen = 32, .ifa_index = 7};
+	static const uint8_t peer[4] = {198, 51, 100, 1}, local[4] = {192, 0, 2, 53};
+	struct prefix p, want = P("192.0.2.53/32");
+	unsigned ifindex = 0;
+	struct msg m;
+
+	(void)state;
+	msg_start(&m, RTM_NEWADDR, &ifa, sizeof(ifa));
+	msg_attr(&m, IFA_ADDRESS, peer, 4);
+	msg_attr(&m, IFA_LOCAL, local, 4);
+	assert_int_equal(nl_rt_parse_addr(&m.u.h, &ifindex, &p), 0);
+	assert_int_equal(ifindex, 7);
+	assert_true(prefix_eq(&p, &want));
+}
+
+static void
+test_parse_addr_ipv6_from_ifa_address(void **state)
+{
+	struct ifaddrmsg ifa = {.ifa_family = AF_INET6, .ifa_prefixlen = 128, .ifa_index = 1};
+	struct prefix p, want = P("2001:db8::53/128");
+	unsigned ifindex = 0;
+	struct msg m;
+
+	(void)state;
+	msg_start(&m, RTM_DELADDR, &ifa, sizeof(ifa));
+	msg_attr(&m, IFA_ADDRESS, want.addr.u.b, 16);
+	assert_int_equal(nl_rt_parse_addr(&m.u.h, &ifindex, &p), 0);
+	assert_int_equal(ifindex, 1);
+	assert_true(prefix_eq(&p, &want));
+}
+
+static void
+test_parse_addr_rejects_malformed(void **state)
+{
+	struct ifaddrmsg ifa = {.ifa_family = AF_INET, .ifa_prefixlen = 32, .ifa_index = 1};
+	static const uint8_t v4[4] = {192, 0, 2, 1}, v6[16] = {0x20, 0x01, 0x0d, 0xb8};
+	struct prefix p;
+	unsigned ifindex;
+	struct msg m;
+
+	(void)state;
+	msg_start(&m, RTM_NEWADDR, &ifa, sizeof(ifa)); /* no address attribute */
+	assert_int_equal(nl_rt_parse_addr(&m.u.h, &ifindex, &p), -1);
+	msg_start(&m, RTM_NEWADDR, &ifa, sizeof(ifa));
+	msg_attr(&m, IFA_LOCAL, v6, 16); /* IPv6-sized address in an IPv4 message */
+	assert_int_equal(nl_rt_parse_addr(&m.u.h, &ifindex, &p), -1);
+	ifa.ifa_prefixlen = 33;
+	msg_start(&m, RTM_NEWADDR, &ifa, sizeof(ifa));
+	msg_attr(&m, IFA_LOCAL, v4, 4);
+	assert_int_equal(nl_rt_parse_addr(&m.u.h, &ifindex, &p), -1);
+	ifa.ifa_prefixlen = 32;
+	ifa.ifa_family = AF_PACKET;
+	msg_start(&m, RTM_NEWADDR, &ifa, sizeof(ifa));
+	msg_attr(&m, IFA_LOCAL, v4, 4);
+	assert_int_equal(nl_rt_parse_addr(&m.u.h, &ifindex, &p), -1);
+	ifa.ifa_family = AF_INET;
+	msg_start(&m, RTM_NEWADDR, &ifa, sizeof(ifa));
+	m.u.h.nlmsg_len = NLMSG_LENGTH(sizeof(ifa) - 1); /* header cut short */
+	assert_int_equal(nl_rt_parse_addr(&m.u.h, &ifindex, &p), -1);
+	msg_start(&m, RTM_NEWADDR, &ifa, sizeof(ifa));
+	msg_attr(&m, IFA_LOCAL, v4, 4);
+	m.u.h.nlmsg_len -= 4; /* the attribute runs past the (aligned) message end */
+	assert_int_equal(nl_rt_parse_addr(&m.u.h, &ifindex, &p), -1);
+}
+
+static void
+test_parse_link_name_and_flags(void **state)
+{
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = 4, .ifi_flags = IFF_UP};
+	char name[IF_NAMESIZE];
+	unsigned ifindex, flags;
+	struct msg m;
+
+	(void)state;
+	msg_start(&m, RTM_NEWLINK, &ifi, sizeof(ifi));
+	msg_attr(&m, IFLA_IFNAME, "pharos0", 8);
+	assert_int_equal(nl_rt_parse_link(&m.u.h, &ifindex, &flags, name), 0);
+	assert_int_equal(ifindex, 4);
+	assert_true(flags & IFF_UP);
+	assert_string_equal(name, "pharos0");
+	msg_start(&m, RTM_NEWLINK, &ifi, sizeof(ifi));
+	msg_attr(&m, IFLA_IFNAME, "abcdefghijklmnopq", 18); /* longer than IFNAMSIZ */
+	assert_int_equal(nl_rt_parse_link(&m.u.h, &ifindex, &flags, name), 0);
+	assert_string_equal(name, "");
+	msg_start(&m, RTM_NEWLINK, &ifi, sizeof(ifi));
+	msg_attr(&m, IFLA_IFNAME, "eth0", 4); /* not NUL-terminated */
+	assert_int_equal(nl_rt_parse_link(&m.u.h, &ifindex, &flags, name), 0);
+	assert_string_equal(name, "");
+	m.u.h.nlmsg_len = NLMSG_LENGTH(sizeof(ifi) - 4);
+	assert_int_equal(nl_rt_parse_link(&m.u.h, &ifindex, &flags, name), -1);
 }
 
 /* ---- the ownership record (no root needed) ---- */
@@ -903,6 +1036,10 @@ main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, ns_setup, ns_teardown)
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_parse_addr_prefers_ifa_local_for_ipv4),
+	    cmocka_unit_test(test_parse_addr_ipv6_from_ifa_address),
+	    cmocka_unit_test(test_parse_addr_rejects_malformed),
+	    cmocka_unit_test(test_parse_link_name_and_flags),
 	    cmocka_unit_test(test_state_line_parse),
 	    cmocka_unit_test(test_state_save_then_load_round_trips),
 	    T(test_add_then_dump_and_ip_agree),
