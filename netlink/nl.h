@@ -4,8 +4,10 @@
  * adopts what was already there (and never removes it), removes what it added and is no
  * longer wanted, and puts back an address removed behind its back. What it added is
  * recorded in STATE_DIR/addresses so that a restart after a crash neither duplicates nor
- * strands addresses. nl knows nothing of services, probes or BGP: it reports upward
- * through the nl_event_cb the agent registers. */
+ * strands addresses. An address is matched by its address alone: one already there
+ * with another prefix length is adopted too. An adopted address that someone removes
+ * and nl puts back is nl's own from then on. nl knows nothing of services, probes or
+ * BGP: it reports upward through the nl_event_cb the agent registers. */
 #ifndef PHAROS_NL_H
 #define PHAROS_NL_H
 
