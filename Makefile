@@ -68,9 +68,13 @@ $(BUILD)/.flags: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
 
+# V=1 shows the commands.
+Q := $(if $(V),,@)
+
 $(BUILD)/obj/%.o: %.c $(BUILD)/.flags
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 $(A_LIB):     $(call obj,$(LIB_SRC))
 $(A_NETLINK): $(call obj,$(NETLINK_SRC))
@@ -81,24 +85,29 @@ $(A_DNSD):    $(call obj,$(DNSD_SRC))
 $(BUILD)/lib%.a:
 	@mkdir -p $(dir $@)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
 
 $(BUILD)/pharosd: $(call obj,agent/main.c) $(ARCHIVES)
-	$(CC) $(LDFLAGS) -o $@ $< $(ARCHIVES) $(PKG_LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(ARCHIVES) $(PKG_LIBS)
 
 $(BUILD)/pharosctl: $(call obj,agent/pharosctl.c) $(A_LIB)
-	$(CC) $(LDFLAGS) -o $@ $< $(A_LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(A_LIB)
 
 $(BUILD)/pharos-dnsd: $(call obj,dnsd/main.c) $(A_DNSD) $(A_LIB)
-	$(CC) $(LDFLAGS) -o $@ $< $(A_DNSD) $(A_LIB) -lpthread
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(A_DNSD) $(A_LIB) -lpthread
 
 $(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(ARCHIVES)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(ARCHIVES) $(PKG_LIBS) $(TEST_LIBS) -lpthread
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(ARCHIVES) $(PKG_LIBS) $(TEST_LIBS) -lpthread
 
 $(BUILD)/tools/%: $(call obj,tests/tools/%.c) $(ARCHIVES)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(ARCHIVES) $(PKG_LIBS) -lpthread
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(ARCHIVES) $(PKG_LIBS) -lpthread
 
 # ---- checks ----
 deps:
