@@ -847,6 +847,26 @@ test_update_encode_refuses_bad_next_hops_and_families(void **state)
 	assert_false(w.err);
 }
 
+static void
+test_update_encode_masks_host_bits_and_stops_at_other_family(void **state)
+{
+	struct bgp_attrs a = ebgp_attrs();
+	struct prefix p[3] = {
+	    pfx("198.51.100.0/24"), pfx("198.51.100.128/25"), pfx("2001:db8::/32")};
+	uint8_t out[BGP_MAX_LEN];
+	size_t done, len;
+
+	(void)state;
+	p[0].addr.u.b[3] = 77; /* host bits a caller should not have left */
+	p[1].addr.u.b[3] = 0xff;
+	len = encode(&caps4, NULL, p, 3, out, &done);
+	assert_int_equal(done, 2);
+	assert_int_equal(len, 19 + 2 + 4 + 5 + 2);
+	assert_memory_equal(out + 21, "\x18\xc6\x33\x64\x19\xc6\x33\x64\x80\x00\x00", 11);
+	len = encode(&caps4, &a, p + 2, 1, out, &done);
+	assert_int_equal(done, 1);
+}
+
 /* ---- packing ---- */
 
 struct sink {
@@ -1306,6 +1326,7 @@ main(void)
 	    cmocka_unit_test(test_update_encode_bare_withdrawals),
 	    cmocka_unit_test(test_update_encode_end_of_rib),
 	    cmocka_unit_test(test_update_encode_refuses_bad_next_hops_and_families),
+	    cmocka_unit_test(test_update_encode_masks_host_bits_and_stops_at_other_family),
 	    cmocka_unit_test(test_pack_1000_ipv4_hosts_into_2_updates),
 	    cmocka_unit_test(test_pack_1000_ipv6_hosts_into_5_updates),
 	    cmocka_unit_test(test_pack_mixed_families_ipv4_first_and_only_negotiated),
