@@ -93,17 +93,21 @@ int
 bgp_hdr_parse(
     const uint8_t *p, size_t len, uint16_t max_len, struct bgp_hdr *h, struct bgp_notify *err)
 {
+	struct buf b;
+	uint8_t l[2];
 	uint16_t mlen;
 	uint8_t type;
 
-	if (len < BGP_HDR_LEN)
+	buf_init(&b, p, len);
+	if (buf_left(&b) < BGP_HDR_LEN)
 		return -1; /* caller bug: it must wait for 19 octets */
-	if (memcmp(p, marker, sizeof(marker)) != 0) {
+	if (memcmp(buf_cur(&b), marker, sizeof(marker)) != 0) {
 		bgp_notify_set(err, BGP_ERR_HEADER, BGP_ERR_HDR_SYNC, NULL, 0);
 		return -1;
 	}
-	mlen = (uint16_t)(p[16] << 8 | p[17]);
-	type = p[18];
+	buf_skip(&b, sizeof(marker));
+	buf_get_u16(&b, &mlen);
+	buf_get_u8(&b, &type);
 	/* RFC 4271 §6.1: check the length before the type, as a bad length makes the type
 	 * meaningless; an unknown type with a sane length is 1/3. */
 	if (mlen < BGP_HDR_LEN || mlen > max_len)
@@ -121,7 +125,8 @@ bgp_hdr_parse(
 	h->type = type;
 	return 0;
 bad_len:
-	bgp_notify_set(err, BGP_ERR_HEADER, BGP_ERR_HDR_LENGTH, p + 16, 2);
+	l[0] = (uint8_t)(mlen >> 8), l[1] = (uint8_t)mlen;
+	bgp_notify_set(err, BGP_ERR_HEADER, BGP_ERR_HDR_LENGTH, l, 2);
 	return -1;
 }
 
@@ -478,7 +483,9 @@ bgp_msg_decode(const uint8_t *p, size_t len, const struct bgp_caps *caps, struct
 		goto fail;
 	if (m->hdr.len != len) {
 		/* The caller framed the message wrongly: report it as a length error. */
-		bgp_notify_set(err, BGP_ERR_HEADER, BGP_ERR_HDR_LENGTH, p + 16, 2);
+		uint8_t l[2] = {(uint8_t)(m->hdr.len >> 8), (uint8_t)m->hdr.len};
+
+		bgp_notify_set(err, BGP_ERR_HEADER, BGP_ERR_HDR_LENGTH, l, 2);
 		goto fail;
 	}
 	blen = len - BGP_HDR_LEN;

@@ -245,10 +245,8 @@ bgp_open_decode(const uint8_t *body, size_t len, struct bgp_open *o, struct bgp_
 		bgp_notify_set(err, BGP_ERR_OPEN, BGP_ERR_OPEN_HOLD_TIME, d, 2);
 		return -1;
 	}
-	if (o->id == 0) {
-		bgp_notify_set(err, BGP_ERR_OPEN, BGP_ERR_OPEN_BGP_ID, body + 5, 4);
-		return -1;
-	}
+	if (o->id == 0)
+		return bgp_open_check_id(o, 0, false, err);
 	return 0;
 short_msg:
 	d[0] = (uint8_t)((len + BGP_HDR_LEN) >> 8), d[1] = (uint8_t)(len + BGP_HDR_LEN);

@@ -237,6 +237,8 @@ put_prefixes(struct wbuf *w, size_t start, size_t limit, enum bgp_af af, const s
 			break;
 		wbuf_u8(w, p->len);
 		wbuf_bytes(w, p->addr.u.b, prefix_size(p) - 1);
+		if (p->len % 8) /* never leak host bits past the prefix length */
+			w->p[w->len - 1] &= (uint8_t)(0xff << (8 - p->len % 8));
 		count++;
 	}
 	return count;
