@@ -11,9 +11,9 @@
 #include "lib/util.h"
 #include "probes/probe_ops.h"
 
-/* One entry per type; a type that is not built yet is NULL. */
+/* One entry per type. */
 static const struct probe_ops *const probe_types[PROBE_T_COUNT] = {
-    [PROBE_T_DNS] = NULL,
+    [PROBE_T_DNS] = &probe_dns_ops,
     [PROBE_T_TCP] = &probe_tcp_ops,
     [PROBE_T_HTTP] = &probe_http_ops,
     [PROBE_T_EXEC] = &probe_exec_ops,

@@ -31,6 +31,7 @@ void probe_check_done(struct probe *p, bool ok, const char *fmt, ...) PRINTF_LIK
 /* probe_errno_reason: a short reason for a socket errno ("connection refused"). */
 const char *probe_errno_reason(int err);
 
+extern const struct probe_ops probe_dns_ops;
 extern const struct probe_ops probe_tcp_ops;
 extern const struct probe_ops probe_http_ops;
 extern const struct probe_ops probe_exec_ops;

@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "lib/addr.h"
+#include "lib/buf.h"
+#include "lib/dnswire.h"
 #include "lib/log.h"
 #include "lib/loop.h"
 #include "lib/mono.h"
@@ -79,6 +81,8 @@ test_type_names(void **state)
 	assert_int_equal(probe_type_parse("exec", &t), 0);
 	assert_int_equal(t, PROBE_T_EXEC);
 	assert_int_equal(probe_type_parse("ping", &t), -1);
+	assert_int_equal(probe_type_parse("dns", &t), 0);
+	assert_int_equal(t, PROBE_T_DNS);
 	assert_string_equal(probe_type_name(PROBE_T_DNS), "dns");
 	assert_string_equal(probe_state_name(PROBE_UP), "up");
 }
@@ -647,6 +651,412 @@ test_exec_hang_killed_at_timeout(void **state)
 	unlink(pidfile);
 }
 
+/* ---- dns: a tiny UDP+TCP server on the same loop ---- */
+
+struct dns_srv {
+	struct loop *loop;
+	int udp, tcp, conn;
+	uint16_t port;
+	uint8_t rcode;
+	bool aa, tc_udp, silent, wrong_first, wrong_question;
+	unsigned udp_queries, tcp_queries;
+	uint16_t ids[8];
+	uint16_t sports[8];
+	uint8_t tbuf[1024];
+	size_t tlen;
+};
+
+static void
+put_name(struct wbuf *w, const char *text)
+{
+	uint8_t name[DNS_NAME_MAX];
+	const char *why;
+	size_t len;
+
+	assert_int_equal(dns_name_from_text(text, strlen(text), NULL, name, &len, &why), 0);
+	wbuf_bytes(w, name, len);
+}
+
+/* dns_srv_answer: the response to query q in out; its length, or 0 to stay silent. */
+static size_t
+dns_srv_answer(
+    struct dns_srv *s, const uint8_t *q, size_t qlen, uint8_t *out, size_t cap, bool over_udp)
+{
+	struct dns_header h;
+	struct dns_question qu;
+	struct buf b;
+	struct wbuf w;
+	size_t rdoff;
+	bool tc = over_udp && s->tc_udp;
+
+	buf_init(&b, q, qlen);
+	if (dns_header_get(&b, &h) == -1 || dns_question_get(&b, &qu) == -1 || s->silent)
+		return 0;
+	wbuf_init(&w, out, cap);
+	h.flags = DNS_F_QR | (s->aa ? DNS_F_AA : 0) | (tc ? DNS_F_TC : 0) | s->rcode;
+	h.ancount = (tc || s->rcode != DNS_R_NOERROR) ? 0 : 1;
+	h.nscount = h.arcount = 0;
+	h.qdcount = 1;
+	dns_header_put(&w, &h);
+	if (s->wrong_question)
+		put_name(&w, "other.example.");
+	else
+		wbuf_bytes(&w, qu.name, qu.namelen);
+	wbuf_u16(&w, qu.qtype);
+	wbuf_u16(&w, qu.qclass);
+	if (h.ancount == 1) {
+		wbuf_bytes(&w, qu.name, qu.namelen);
+		wbuf_u16(&w, qu.qtype);
+		wbuf_u16(&w, DNS_C_IN);
+		wbuf_u32(&w, 300);
+		rdoff = wbuf_reserve(&w, 2);
+		if (qu.qtype == DNS_T_SOA) {
+			put_name(&w, "ns1.example.");
+			put_name(&w, "hostmaster.example.");
+			wbuf_u32(&w, 2024010101);
+			wbuf_u32(&w, 3600);
+			wbuf_u32(&w, 900);
+			wbuf_u32(&w, 604800);
+			wbuf_u32(&w, 300);
+		} else {
+			wbuf_u32(&w, 0xc0000235); /* 192.0.2.53 */
+		}
+		wbuf_put_u16_at(&w, rdoff, (uint16_t)(w.len - rdoff - 2));
+	}
+	assert_false(w.err);
+	return w.len;
+}
+
+static void
+dns_srv_udp(int fd, uint32_t events, void *arg)
+{
+	struct dns_srv *s = arg;
+	struct sockaddr_in from;
+	socklen_t fl = sizeof(from);
+	uint8_t q[1024], out[1024];
+	ssize_t r;
+	size_t n;
+
+	(void)events;
+	r = recvfrom(fd, q, sizeof(q), 0, (struct sockaddr *)&from, &fl);
+	if (r < 2)
+		return;
+	if (s->udp_queries < nitems(s->ids)) {
+		s->ids[s->udp_queries] = (uint16_t)(q[0] << 8 | q[1]);
+		s->sports[s->udp_queries] = ntohs(from.sin_port);
+	}
+	s->udp_queries++;
+	n = dns_srv_answer(s, q, (size_t)r, out, sizeof(out), true);
+	if (n == 0)
+		return;
+	if (s->wrong_first) {
+		out[0] ^= 0x5a; /* a spoofed or late answer: another ID */
+		sendto(fd, out, n, 0, (struct sockaddr *)&from, fl);
+		out[0] ^= 0x5a;
+	}
+	sendto(fd, out, n, 0, (struct sockaddr *)&from, fl);
+}
+
+static void
+dns_srv_conn(int fd, uint32_t events, void *arg)
+{
+	struct dns_srv *s = arg;
+	uint8_t out[1024];
+	ssize_t r;
+	size_t n;
+
+	(void)events;
+	r = read(fd, s->tbuf + s->tlen, sizeof(s->tbuf) - s->tlen);
+	if (r <= 0) {
+		loop_fd_del(s->loop, fd);
+		close(fd);
+		s->conn = -1;
+		return;
+	}
+	s->tlen += (size_t)r;
+	if (s->tlen < 2 || s->tlen < 2 + (size_t)(s->tbuf[0] << 8 | s->tbuf[1]))
+		return;
+	s->tcp_queries++;
+	n = dns_srv_answer(s, s->tbuf + 2, s->tlen - 2, out + 2, sizeof(out) - 2, false);
+	s->tlen = 0;
+	if (n == 0)
+		return;
+	out[0] = (uint8_t)(n >> 8);
+	out[1] = (uint8_t)n;
+	assert_int_equal(write(fd, out, n + 2), (ssize_t)(n + 2));
+}
+
+static void
+dns_srv_accept(int fd, uint32_t events, void *arg)
+{
+	struct dns_srv *s = arg;
+	int c;
+
+	(void)events;
+	if ((c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1)
+		return;
+	if (s->conn != -1) {
+		loop_fd_del(s->loop, s->conn);
+		close(s->conn);
+	}
+	s->conn = c;
+	s->tlen = 0;
+	assert_int_equal(loop_fd_add(s->loop, c, EPOLLIN, dns_srv_conn, s), 0);
+}
+
+/* dns_srv_start: UDP and TCP on one ephemeral port of 127.0.0.1. */
+static void
+dns_srv_start(struct dns_srv *s, struct loop *l)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET};
+	socklen_t sl = sizeof(sin);
+	int tries;
+
+	s->loop = l;
+	s->conn = -1;
+	for (tries = 0; tries < 20; tries++) {
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sin.sin_port = 0;
+		s->udp = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		assert_int_equal(bind(s->udp, (struct sockaddr *)&sin, sizeof(sin)), 0);
+		assert_int_equal(getsockname(s->udp, (struct sockaddr *)&sin, &sl), 0);
+		s->tcp = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (bind(s->tcp, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+		    listen(s->tcp, 16) == 0)
+			break;
+		close(s->udp);
+		close(s->tcp);
+	}
+	assert_true(tries < 20);
+	s->port = ntohs(sin.sin_port);
+	assert_int_equal(loop_fd_add(l, s->udp, EPOLLIN, dns_srv_udp, s), 0);
+	assert_int_equal(loop_fd_add(l, s->tcp, EPOLLIN, dns_srv_accept, s), 0);
+}
+
+static void
+dns_srv_stop(struct dns_srv *s)
+{
+	int fds[3] = {s->udp, s->tcp, s->conn}, i;
+
+	for (i = 0; i < 3; i++) {
+		if (fds[i] == -1)
+			continue;
+		loop_fd_del(s->loop, fds[i]);
+		close(fds[i]);
+	}
+}
+
+static struct probe_cfg
+dns_cfg(uint16_t port, uint16_t qtype, const char *expect_answer)
+{
+	struct probe_cfg c = base_cfg(PROBE_T_DNS);
+
+	c.timeout = MSEC(300);
+	set_local(&c.dns.server, port);
+	c.dns.qname = "example.";
+	c.dns.qtype = qtype;
+	c.dns.expect_rcode = DNS_R_NOERROR;
+	c.dns.expect_aa = true;
+	c.dns.expect_answer = expect_answer;
+	return c;
+}
+
+/* dns_check: one check against a server behaving as *tmpl; the server's view in *out. */
+static void
+dns_check(
+    const struct dns_srv *tmpl, const struct probe_cfg *cfg_in, struct rec *r, struct dns_srv *out)
+{
+	struct loop *l = loop_new();
+	struct dns_srv s = *tmpl;
+	struct probe_cfg c = *cfg_in;
+
+	dns_srv_start(&s, l);
+	c.dns.server.port = s.port;
+	one_check(l, &c, r);
+	loop_run_once(l, MSEC(10)); /* the server sees the close */
+	dns_srv_stop(&s);
+	loop_free(l);
+	if (out != NULL)
+		*out = s;
+}
+
+static void
+test_dns_udp_rcode_and_aa(void **state)
+{
+	struct dns_srv s = {.aa = true};
+	struct probe_cfg c = dns_cfg(0, DNS_T_SOA, NULL);
+	struct rec r;
+
+	(void)state;
+	dns_check(&s, &c, &r, NULL);
+	assert_true(r.ok);
+	assert_string_equal(r.reason, "rcode NOERROR");
+	s.rcode = DNS_R_SERVFAIL;
+	dns_check(&s, &c, &r, NULL);
+	assert_false(r.ok);
+	assert_false(r.timeout);
+	assert_string_equal(r.reason, "rcode SERVFAIL");
+	s.rcode = DNS_R_NXDOMAIN;
+	c.dns.expect_rcode = DNS_R_NXDOMAIN;
+	dns_check(&s, &c, &r, NULL);
+	assert_true(r.ok);
+	s.rcode = DNS_R_NOERROR;
+	s.aa = false;
+	c.dns.expect_rcode = DNS_R_NOERROR;
+	dns_check(&s, &c, &r, NULL);
+	assert_false(r.ok);
+	assert_string_equal(r.reason, "rcode NOERROR, not authoritative");
+	c.dns.expect_aa = false;
+	dns_check(&s, &c, &r, NULL);
+	assert_true(r.ok);
+}
+
+static void
+test_dns_expect_answer(void **state)
+{
+	struct dns_srv s = {.aa = true};
+	struct probe_cfg c;
+	struct rec r;
+
+	(void)state;
+	c = dns_cfg(0, DNS_T_A, "192.0.2.53");
+	dns_check(&s, &c, &r, NULL);
+	assert_true(r.ok);
+	c = dns_cfg(0, DNS_T_A, "192.0.2.54");
+	dns_check(&s, &c, &r, NULL);
+	assert_false(r.ok);
+	assert_string_equal(r.reason, "rcode NOERROR, no answer 192.0.2.54");
+	c = dns_cfg(0, DNS_T_SOA, "2024010101"); /* the serial alone */
+	dns_check(&s, &c, &r, NULL);
+	assert_true(r.ok);
+	c = dns_cfg(
+	    0, DNS_T_SOA, "ns1.example. hostmaster.example. 2024010101 3600 900 604800 300");
+	dns_check(&s, &c, &r, NULL);
+	assert_true(r.ok);
+	c = dns_cfg(0, DNS_T_SOA, "2024010102");
+	dns_check(&s, &c, &r, NULL);
+	assert_false(r.ok);
+	c = dns_cfg(0, DNS_T_SOA, "202401010"); /* a prefix of the serial is not the serial */
+	dns_check(&s, &c, &r, NULL);
+	assert_false(r.ok);
+}
+
+static void
+test_dns_truncated_retries_over_tcp_for_answer(void **state)
+{
+	struct dns_srv s = {.aa = true, .tc_udp = true}, seen;
+	struct probe_cfg c = dns_cfg(0, DNS_T_A, NULL);
+	struct rec r;
+
+	(void)state;
+	dns_check(&s, &c, &r, &seen); /* rcode/AA only: TC is fine */
+	assert_true(r.ok);
+	assert_string_equal(r.reason, "rcode NOERROR");
+	assert_int_equal(seen.udp_queries, 1);
+	assert_int_equal(seen.tcp_queries, 0);
+	c = dns_cfg(0, DNS_T_A, "192.0.2.53");
+	dns_check(&s, &c, &r, &seen);
+	assert_true(r.ok);
+	assert_string_equal(r.reason, "rcode NOERROR (tcp)");
+	assert_int_equal(seen.udp_queries, 1);
+	assert_int_equal(seen.tcp_queries, 1);
+}
+
+static void
+test_dns_tcp_transport(void **state)
+{
+	struct dns_srv s = {.aa = true}, seen;
+	struct probe_cfg c = dns_cfg(0, DNS_T_SOA, "2024010101");
+	struct rec r;
+
+	(void)state;
+	c.dns.tcp = true;
+	dns_check(&s, &c, &r, &seen);
+	assert_true(r.ok);
+	assert_int_equal(seen.udp_queries, 0);
+	assert_int_equal(seen.tcp_queries, 1);
+}
+
+static void
+test_dns_checks_id_and_question(void **state)
+{
+	struct dns_srv s = {.aa = true, .wrong_first = true};
+	struct probe_cfg c = dns_cfg(0, DNS_T_SOA, NULL);
+	struct rec r;
+
+	(void)state;
+	dns_check(&s, &c, &r, NULL); /* the wrong-ID answer is skipped, the right one counts */
+	assert_true(r.ok);
+	s.wrong_first = false;
+	s.wrong_question = true;
+	dns_check(&s, &c, &r, NULL); /* only answers to another question: never ok */
+	assert_false(r.ok);
+	assert_true(r.timeout);
+}
+
+static void
+test_dns_random_id_and_port(void **state)
+{
+	struct loop *l = loop_new();
+	struct dns_srv s = {.aa = true};
+	struct probe_cfg c = dns_cfg(0, DNS_T_SOA, NULL);
+	struct probe *p;
+	struct rec r = {0};
+	int i;
+
+	(void)state;
+	dns_srv_start(&s, l);
+	c.dns.server.port = s.port;
+	p = probe_new(l, &c, rec_cb, &r);
+	for (i = 0; i < 3; i++) {
+		probe_check_now(p);
+		run_until(l, &r.n, i + 1, SEC(1));
+		assert_true(r.ok);
+	}
+	assert_int_equal(s.udp_queries, 3);
+	assert_false(s.ids[0] == s.ids[1] && s.ids[1] == s.ids[2]);
+	assert_false(s.sports[0] == s.sports[1] && s.sports[1] == s.sports[2]);
+	probe_free(p);
+	dns_srv_stop(&s);
+	loop_free(l);
+}
+
+static void
+test_dns_silent_server_times_out(void **state)
+{
+	struct dns_srv s = {.silent = true};
+	struct probe_cfg c = dns_cfg(0, DNS_T_SOA, NULL);
+	struct rec r;
+
+	(void)state;
+	dns_check(&s, &c, &r, NULL);
+	assert_true(r.timeout);
+	assert_true(r.latency >= MSEC(300) && r.latency < MSEC(700));
+	c.dns.tcp = true;
+	dns_check(&s, &c, &r, NULL);
+	assert_true(r.timeout);
+}
+
+static void
+test_dns_port_unreachable_fails_at_once(void **state)
+{
+	struct loop *l = loop_new();
+	struct probe_cfg c = dns_cfg(closed_port(), DNS_T_SOA, NULL);
+	struct rec r;
+
+	(void)state;
+	c.timeout = SEC(2);
+	one_check(l, &c, &r); /* UDP: ICMP port unreachable on the connected socket */
+	assert_false(r.ok);
+	assert_string_equal(r.reason, "connection refused");
+	assert_true(r.latency < MSEC(200));
+	c.dns.tcp = true;
+	one_check(l, &c, &r);
+	assert_string_equal(r.reason, "connection refused");
+	assert_true(r.latency < MSEC(200));
+	loop_free(l);
+}
+
 /* ---- no leaks on the timeout path ---- */
 
 static int
@@ -709,6 +1119,26 @@ test_many_timeouts_free_everything(void **state)
 		loop_fd_del(l, hfd);
 		close(hfd);
 	}
+	/* And the dns probe against a server that never answers. */
+	{
+		struct dns_srv ds = {.silent = true};
+		struct probe_cfg d;
+
+		dns_srv_start(&ds, l);
+		d = dns_cfg(ds.port, DNS_T_SOA, NULL);
+		d.timeout = 1;
+		memset(&r, 0, sizeof(r));
+		fd0 = lowest_free_fd();
+		p = probe_new(l, &d, rec_cb, &r);
+		for (i = 0; i < 10000; i++) {
+			probe_check_now(p);
+			run_until(l, &r.n, i + 1, SEC(1));
+		}
+		assert_int_equal(probe_counters(p)->timeout, 10000);
+		probe_free(p);
+		assert_int_equal(lowest_free_fd(), fd0);
+		dns_srv_stop(&ds);
+	}
 	close(fill[0]);
 	close(fill[1]);
 	close(lfd);
@@ -736,6 +1166,14 @@ main(void)
 	    cmocka_unit_test(test_exec_true_false),
 	    cmocka_unit_test(test_exec_first_line_is_reason),
 	    cmocka_unit_test(test_exec_hang_killed_at_timeout),
+	    cmocka_unit_test(test_dns_udp_rcode_and_aa),
+	    cmocka_unit_test(test_dns_expect_answer),
+	    cmocka_unit_test(test_dns_truncated_retries_over_tcp_for_answer),
+	    cmocka_unit_test(test_dns_tcp_transport),
+	    cmocka_unit_test(test_dns_checks_id_and_question),
+	    cmocka_unit_test(test_dns_random_id_and_port),
+	    cmocka_unit_test(test_dns_silent_server_times_out),
+	    cmocka_unit_test(test_dns_port_unreachable_fails_at_once),
 	    cmocka_unit_test(test_many_timeouts_free_everything),
 	};
 
