@@ -47,15 +47,20 @@ struct probe {
 /* ---- hysteresis ---- */
 
 void
-probe_fsm_init(struct probe_fsm *f)
+probe_fsm_init(struct probe_fsm *f, const char *name)
 {
 	f->state = PROBE_DOWN;
 	f->streak = 0;
+	f->name = name;
 }
 
+/* probe_change_state: the one place a probe changes state; logs old -> new (reason). */
 static bool
-probe_fsm_change_state(struct probe_fsm *f, enum probe_state to)
+probe_change_state(struct probe_fsm *f, enum probe_state to, const char *reason)
 {
+	if (f->name != NULL)
+		log_info("probe %s: %s -> %s (%s)", f->name, probe_state_name(f->state),
+		    probe_state_name(to), reason);
 	f->state = to;
 	f->streak = 0;
 	return true;
@@ -63,20 +68,20 @@ probe_fsm_change_state(struct probe_fsm *f, enum probe_state to)
 
 /* streak counts results that disagree with the state; one agreeing result resets it. */
 bool
-probe_fsm_step(struct probe_fsm *f, bool ok, unsigned rise, unsigned fall)
+probe_fsm_step(struct probe_fsm *f, bool ok, const char *reason, unsigned rise, unsigned fall)
 {
 	switch (f->state) {
 	case PROBE_DOWN:
 		if (!ok)
 			f->streak = 0;
 		else if (++f->streak >= MAX(rise, 1u))
-			return probe_fsm_change_state(f, PROBE_UP);
+			return probe_change_state(f, PROBE_UP, reason);
 		break;
 	case PROBE_UP:
 		if (ok)
 			f->streak = 0;
 		else if (++f->streak >= MAX(fall, 1u))
-			return probe_fsm_change_state(f, PROBE_DOWN);
+			return probe_change_state(f, PROBE_DOWN, reason);
 		break;
 	}
 	return false;
@@ -202,7 +207,7 @@ probe_new(struct loop *l, const struct probe_cfg *cfg, probe_cb cb, void *arg)
 	p->arg = arg;
 	loop_timer_init(&p->next, probe_on_next, p);
 	loop_timer_init(&p->deadline, probe_on_deadline, p);
-	probe_fsm_init(&p->fsm);
+	probe_fsm_init(&p->fsm, p->cfg.name);
 	snprintf(p->reason, sizeof(p->reason), "not checked yet");
 	p->st = p->ops->create(p, l, &p->cfg);
 	if (p->st == NULL) {
@@ -291,7 +296,6 @@ static void
 probe_finish(struct probe *p, bool ok, bool timeout)
 {
 	struct probe_result r = {.ok = ok, .timeout = timeout, .reason = p->reason};
-	enum probe_state old = p->fsm.state;
 	usec_t now = mono_now(), when;
 
 	p->latency = now - p->check_start;
@@ -302,12 +306,9 @@ probe_finish(struct probe *p, bool ok, bool timeout)
 	else
 		p->cnt.fail++;
 	r.latency = p->latency;
-	r.changed = probe_fsm_step(&p->fsm, ok, p->cfg.rise, p->cfg.fall);
+	r.changed = probe_fsm_step(&p->fsm, ok, p->reason, p->cfg.rise, p->cfg.fall);
 	r.state = p->fsm.state;
-	if (r.changed)
-		log_info("probe %s: %s -> %s (%s)", p->cfg.name, probe_state_name(old),
-		    probe_state_name(r.state), p->reason);
-	else
+	if (!r.changed)
 		log_debug("probe %s: %s (%s)", p->cfg.name, ok ? "ok" : "fail", p->reason);
 	if (p->scheduled) {
 		when = p->check_start + jittered(p->cfg.interval);

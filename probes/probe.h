@@ -87,11 +87,12 @@ struct probe_counters {
 	uint64_t timeout;
 };
 
-/* The rise/fall hysteresis, pure: a state and the length of the current streak of
- * results that disagree with it. */
+/* The rise/fall hysteresis: a state and the length of the current streak of results
+ * that disagree with it. */
 struct probe_fsm {
 	enum probe_state state;
 	unsigned streak;
+	const char *name; /* for the transition log line; NULL: silent */
 };
 
 struct probe;
@@ -134,11 +135,12 @@ const char *probe_state_name(enum probe_state s);
 /* probe_type_parse: "dns", "tcp", "http", "exec" to a type; 0 or -1. */
 int probe_type_parse(const char *s, enum probe_type *t);
 
-/* probe_fsm_init: down, no streak (a probe starts down). */
-void probe_fsm_init(struct probe_fsm *f);
+/* probe_fsm_init: down, no streak (a probe starts down); name (borrowed, may be NULL)
+ * labels the log line of each transition. */
+void probe_fsm_init(struct probe_fsm *f, const char *name);
 
-/* probe_fsm_step: feed one result; rise consecutive successes make it up, fall
- * consecutive failures down (0 counts as 1). True when the state changed. */
-bool probe_fsm_step(struct probe_fsm *f, bool ok, unsigned rise, unsigned fall);
+/* probe_fsm_step: feed one result with its reason; rise consecutive successes make it
+ * up, fall consecutive failures down (0 counts as 1). True when the state changed. */
+bool probe_fsm_step(struct probe_fsm *f, bool ok, const char *reason, unsigned rise, unsigned fall);
 
 #endif
