@@ -247,13 +247,13 @@ probe_free(struct probe *p)
 	free(p);
 }
 
-/* jittered: d +- 10 %, so that probes started together drift apart. */
+/* jittered: d minus up to 10 %, so that probes started together drift apart. Never
+ * later than d: the next check starts within one interval, which keeps detection under
+ * fall x interval + timeout. */
 static usec_t
 jittered(usec_t d)
 {
-	usec_t j = d / 10;
-
-	return d - j + (usec_t)rand_range(0, (uint64_t)(2 * j));
+	return d - (usec_t)rand_range(0, (uint64_t)(d / 10));
 }
 
 void

@@ -2,8 +2,8 @@
  * hysteresis; each result is reported upward through a callback agent/ registers.
  *
  * A probe owns a private copy of its configuration. Checks never overlap: the next one
- * is scheduled one interval (+-10 % jitter) after the previous one started, or at once
- * when the previous one ran longer. Every check ends in exactly one result: ok, fail
+ * is scheduled one interval (less 0-10 % jitter) after the previous one started, or at
+ * once when the previous one ran longer. Every check ends in exactly one result: ok, fail
  * (with a short reason) or timeout (the hard per-check timeout). */
 #ifndef PHAROS_PROBE_H
 #define PHAROS_PROBE_H
