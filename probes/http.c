@@ -111,7 +111,7 @@ http_status_ok(const struct probe_cfg *cfg, long status)
 	size_t i;
 
 	if (cfg->http.n_expect_status == 0)
-		return status >= 200 && status <= 299;
+		return status == 200;
 	for (i = 0; i < cfg->http.n_expect_status; i++)
 		if (status >= cfg->http.expect_status[i].lo &&
 		    status <= cfg->http.expect_status[i].hi)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/addr.h"
@@ -539,6 +540,84 @@ test_http_closed_port_refused(void **state)
 	assert_false(r.ok);
 	assert_string_equal(r.reason, "connection refused");
 	assert_true(r.latency < MSEC(500));
+	loop_free(l);
+}
+
+/* An HTTPS server with a self-signed certificate: python3's http.server behind ssl. */
+static pid_t
+https_server(const char *dir, uint16_t *port)
+{
+	static const char script[] =
+	    "import http.server, ssl, sys\n"
+	    "s = http.server.HTTPServer(('127.0.0.1', 0), http.server.SimpleHTTPRequestHandler)\n"
+	    "c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n"
+	    "c.load_cert_chain('cert.pem', 'key.pem')\n"
+	    "s.socket = c.wrap_socket(s.socket, server_side=True)\n"
+	    "print(s.server_address[1], flush=True)\n"
+	    "s.serve_forever()\n";
+	char line[32] = "";
+	int pfd[2], null;
+	ssize_t n;
+	pid_t pid;
+
+	assert_int_equal(pipe(pfd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		loop_child_reset_signals();
+		dup2(pfd[1], 1);
+		close(pfd[0]);
+		null = open("/dev/null", O_WRONLY); /* its access log */
+		dup2(null, 2);
+		if (chdir(dir) == 0)
+			execlp("python3", "python3", "-c", script, (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	n = read(pfd[0], line, sizeof(line) - 1); /* blocks until the server listens */
+	close(pfd[0]);
+	*port = n > 0 ? (uint16_t)atoi(line) : 0;
+	return pid;
+}
+
+static void
+test_https_tls_verify(void **state)
+{
+	char dir[] = "/tmp/pharos-https-XXXXXX", cmd[512], url[128];
+	struct loop *l = loop_new();
+	struct probe_cfg c = base_cfg(PROBE_T_HTTP);
+	struct rec r;
+	uint16_t port = 0;
+	pid_t pid;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd),
+	    "cd %s && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem "
+	    "-days 1 -subj /CN=localhost >/dev/null 2>&1",
+	    dir);
+	if (system(cmd) != 0)
+		skip(); /* no openssl */
+	pid = https_server(dir, &port);
+	if (port == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		skip(); /* no python3 */
+	}
+	snprintf(url, sizeof(url), "https://127.0.0.1:%u/", port);
+	c.http.url = url;
+	c.http.tls_verify = true;
+	one_check(l, &c, &r);
+	assert_false(r.ok); /* self-signed */
+	assert_false(r.timeout);
+	c.http.tls_verify = false;
+	one_check(l, &c, &r);
+	assert_true(r.ok);
+	assert_string_equal(r.reason, "status 200");
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
 	loop_free(l);
 }
 
@@ -1163,6 +1242,7 @@ main(void)
 	    cmocka_unit_test(test_http_redirect_not_followed),
 	    cmocka_unit_test(test_http_slow_times_out),
 	    cmocka_unit_test(test_http_closed_port_refused),
+	    cmocka_unit_test(test_https_tls_verify),
 	    cmocka_unit_test(test_exec_true_false),
 	    cmocka_unit_test(test_exec_first_line_is_reason),
 	    cmocka_unit_test(test_exec_hang_killed_at_timeout),
