@@ -2,6 +2,7 @@
 #   make            build          make check      deps, unit, layering, integration
 #   make demo       the lab demo   make install    DESTDIR=... PREFIX=/usr
 #   make SANITIZE=1 check          ASan+UBSan build of everything
+#   make bench      probe cost and detection figures
 BUILD   ?= build
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -132,6 +133,10 @@ check: deps
 unit-bins: $(UNIT_BINS)
 tools: $(TOOL_BINS)
 
+# Performance figures (issue 4): dns probe CPU per check, RSS, detection time.
+bench: tools
+	$(BUILD)/tools/probe_bench
+
 demo:
 	@sh packaging/deps.sh demo
 	$(MAKE) all
@@ -150,7 +155,7 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps unit check-deps check-format integration check demo install clean FORCE unit-bins tools
+.PHONY: all deps unit check-deps check-format integration check demo install clean FORCE unit-bins tools bench
 FORCE:
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -8,7 +8,7 @@ set -eu
 
 build="build-essential pkg-config libmnl-dev libinih-dev libcurl4-openssl-dev"
 lab="iproute2 frr bird2 knot-dnsutils nftables procps"
-check="$build $lab libcmocka-dev clang-format python3 valgrind"
+check="$build $lab libcmocka-dev clang-format python3 valgrind openssl"
 demo="$build $lab"
 
 case "${1:-check}" in
