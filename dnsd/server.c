@@ -49,7 +49,7 @@ struct tcp_conn {
 	struct dnsd_server *srv;
 	int fd;
 	struct endpoint peer;
-	bool reading;
+	bool eof;
 	uint8_t in[2 + TCP_MSG_MAX];
 	size_t inlen;
 	uint8_t *out;
@@ -349,18 +349,20 @@ tcp_cb(int fd, uint32_t events, void *arg)
 	struct tcp_conn *c = arg;
 
 	loop_timer_set(c->srv->loop, &c->idle, c->srv->conf->tcp_timeout);
-	if (events & EPOLLIN) {
+	if ((events & EPOLLIN) && !c->eof) {
 		ssize_t n = recv(fd, c->in + c->inlen, sizeof(c->in) - c->inlen, 0);
 
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		if (n < 0 && errno != EAGAIN && errno != EINTR) {
 			tcp_close(c);
 			return;
 		}
+		if (n == 0)
+			c->eof = true; /* the client may half-close after its queries */
 		if (n > 0)
 			c->inlen += (size_t)n;
 	}
 	tcp_process(c);
-	if (tcp_flush(c) < 0) {
+	if (tcp_flush(c) < 0 || (c->eof && !tcp_has_message(c) && c->outlen == 0)) {
 		tcp_close(c);
 		return;
 	}
@@ -371,7 +373,7 @@ tcp_cb(int fd, uint32_t events, void *arg)
 static void
 tcp_update(struct tcp_conn *c)
 {
-	bool backlog = c->outlen - c->outoff >= TCP_OUT_HIGH || tcp_has_message(c);
+	bool backlog = c->eof || c->outlen - c->outoff >= TCP_OUT_HIGH || tcp_has_message(c);
 	uint32_t ev = (backlog ? 0 : EPOLLIN) | (c->outlen > c->outoff ? EPOLLOUT : 0);
 
 	if (ev == 0)

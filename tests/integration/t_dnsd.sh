@@ -82,7 +82,8 @@ identity = pop1.lab
 nsid = pop1
 version = "pharos-dnsd test"
 allow_transfer = 192.0.2.10
-tcp_timeout = 2s
+tcp_timeout = 1s
+tcp_clients = 4
 
 [zone:example.com]
 file = $DIR/example.com.zone
@@ -162,6 +163,39 @@ check "version.bind" '"pharos-dnsd test"' "$(q +short CH TXT version.bind)"
 # TCP: several queries on one connection
 out=$(q +tcp +keepopen www.example.com A mail.example.com A ns1.example.com A)
 check "tcp pipelined" "3" "$(printf '%s\n' "$out" | grep -c 'status: NOERROR')"
+
+# TCP: a half-closed connection still gets its answers; idle connections are closed;
+# connections over tcp_clients are refused at once
+tcp_reply=$(in_ns python3 -c '
+import socket, sys, time
+a = (sys.argv[1], int(sys.argv[2]))
+q = bytes.fromhex("abcd00000001000000000000") + b"\x03www\x07example\x03com\x00\x00\x01\x00\x01"
+m = len(q).to_bytes(2, "big") + q
+s = socket.create_connection(a, timeout=3)
+s.sendall(m + m)
+s.shutdown(socket.SHUT_WR)
+d = b""
+while True:
+    r = s.recv(4096)
+    if not r: break
+    d += r
+print("halfclose", len(d))
+s = socket.create_connection(a, timeout=5)
+t = time.monotonic()
+r = s.recv(10)
+print("idle", "closed" if r == b"" and 0.5 < time.monotonic() - t < 3 else "open")
+held = [socket.create_connection(a, timeout=3) for i in range(4)]
+time.sleep(0.2)
+s = socket.create_connection(a, timeout=3)
+try:
+    r = s.recv(10)
+    print("limit", "refused" if r == b"" else "served")
+except socket.timeout:
+    print("limit served")
+' $ADDR $PORT 2>&1)
+check "tcp half-close answered" "halfclose 102" "$(printf '%s\n' "$tcp_reply" | grep halfclose)"
+check "tcp idle timeout" "idle closed" "$(printf '%s\n' "$tcp_reply" | grep idle)"
+check "tcp connection limit" "limit refused" "$(printf '%s\n' "$tcp_reply" | grep limit)"
 
 # AXFR: allowed from 192.0.2.10, refused from 192.0.2.11
 out=$(q -b 192.0.2.10 AXFR example.com)
