@@ -3,28 +3,15 @@
 # TCP: every answer type, EDNS and NSID, CHAOS identity, AXFR allowed and refused, reload
 # (good and broken zone), clean exit on SIGTERM.
 set -u
-BUILD=${BUILD:-$(cd "$(dirname "$0")/../.." && pwd)/build}
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lab/lab.sh"
 DNSD=$BUILD/pharos-dnsd
-NS=pharos-dnsd-$$
-DIR=$(mktemp -d /tmp/t_dnsd.XXXXXX)
 ADDR=192.0.2.53
 PORT=5353
-pid=
 pass=0 fail=0
 
-command -v kdig >/dev/null || { echo "t_dnsd: kdig missing (knot-dnsutils)"; exit 1; }
-[ -x "$DNSD" ] || { echo "t_dnsd: $DNSD missing"; exit 1; }
-
-cleanup() {
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill "$pid" 2>/dev/null
-		sleep 0.2
-		kill -9 "$pid" 2>/dev/null
-	fi
-	ip netns del "$NS" 2>/dev/null
-	rm -rf "$DIR"
-}
-trap cleanup EXIT
+command -v kdig >/dev/null || lab_fail "kdig missing (knot-dnsutils)"
+[ -x "$DNSD" ] || lab_fail "$DNSD missing"
 
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL $1"; printf '%s\n' "$2" | sed 's/^/     /'; }
@@ -37,15 +24,16 @@ $3"; fi; }
 hasnt() { if printf '%s\n' "$3" | grep -Eq -- "$2"; then bad "$1" "unexpected /$2/ in:
 $3"; else ok "$1"; fi; }
 
-in_ns() { ip netns exec "$NS" "$@"; }
+in_ns() { lab_exec dnsd "$@"; }
 q() { in_ns kdig @$ADDR -p $PORT +time=2 +retry=0 "$@" 2>&1; }
+answers() { [ "$(q +short "$1" A)" = "$2" ]; }
 
-ip netns add "$NS" || exit 1
-in_ns ip link set lo up
-in_ns ip addr add $ADDR/32 dev lo
-in_ns ip addr add 192.0.2.10/32 dev lo
-in_ns ip addr add 192.0.2.11/32 dev lo
-in_ns ip addr add 2001:db8::53/128 dev lo nodad
+lab_init
+DIR=$LAB_DIR
+lab_ns dnsd
+for a in $ADDR/32 192.0.2.10/32 192.0.2.11/32 2001:db8::53/128; do
+	in_ns ip addr add $a dev lo || lab_fail "cannot add $a"
+done
 
 write_zone() { # $1: the address of www
 	cat > "$DIR/example.com.zone" <<EOF
@@ -89,14 +77,9 @@ tcp_clients = 4
 file = $DIR/example.com.zone
 EOF
 
-ip netns exec "$NS" "$DNSD" -c "$DIR/dnsd.ini" > "$DIR/log" 2>&1 &
-pid=$!
-i=0
-until q +short www.example.com A | grep -q '^192'; do
-	i=$((i + 1))
-	[ $i -lt 50 ] || { echo "t_dnsd: server did not start"; cat "$DIR/log"; exit 1; }
-	sleep 0.1
-done
+lab_bg dnsd dnsd "$DNSD" -c "$DIR/dnsd.ini"
+pid=$LAB_LASTPID
+lab_wait 5 "pharos-dnsd answers" answers www.example.com 192.0.2.80
 
 # exact answers, AA, UDP and TCP, IPv6 transport
 check "udp A" "192.0.2.80" "$(q +short www.example.com A)"
@@ -206,20 +189,12 @@ has "axfr refused" "REFUSED" "$(q -b 192.0.2.11 AXFR example.com)"
 # reload: a good zone is picked up, a broken one keeps the old answers
 write_zone 192.0.2.81
 kill -HUP $pid
-i=0
-while [ "$(q +short www.example.com A)" != 192.0.2.81 ] && [ $i -lt 30 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+lab_wait 5 "the reloaded answer" answers www.example.com 192.0.2.81
 check "reload picks up a change" "192.0.2.81" "$(q +short www.example.com A)"
 printf 'oops A 192.0.2.999\n' >> "$DIR/example.com.zone"
 kill -HUP $pid
-i=0
-until grep -q "still serving the old data" "$DIR/log" || [ $i -ge 30 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-has "broken zone logged with file and line" "example.com.zone:[0-9]+: bad A" "$(cat "$DIR/log")"
+lab_wait 5 "the failed reload logged" grep -q "still serving the old data" "$DIR/dnsd.log"
+has "broken zone logged with file and line" "example.com.zone:[0-9]+: bad A" "$(cat "$DIR/dnsd.log")"
 check "broken zone keeps old answers" "192.0.2.81" "$(q +short www.example.com A)"
 
 # SIGTERM: a clean exit
@@ -233,7 +208,6 @@ if kill -0 $pid 2>/dev/null; then bad "sigterm exits" "still running"; else
 	wait $pid
 	check "sigterm exits 0" "0" "$?"
 fi
-pid=
 
 echo "t_dnsd: $pass passed, $fail failed"
 [ $fail -eq 0 ]
