@@ -192,6 +192,11 @@ const struct cfg_peer *cfg_peer_find(const struct cfg *cfg, const char *name);
 const struct cfg_service *cfg_service_find(const struct cfg *cfg, const char *name);
 const struct cfg_probe *cfg_probe_find(const struct cfg *cfg, const char *name);
 
+/* cfg_service_equal / cfg_probe_equal: whether two sections have the same effective
+ * settings (probes and peers compared by name); reload keeps what did not change. */
+bool cfg_service_equal(const struct cfg_service *a, const struct cfg_service *b);
+bool cfg_probe_equal(const struct cfg_probe *a, const struct cfg_probe *b);
+
 /* cfg_router_id_pick: the lowest non-loopback IPv4 address in ifa (a getifaddrs list)
  * into *out; 0, or -1 when there is none. */
 int cfg_router_id_pick(const struct ifaddrs *ifa, struct in_addr *out);

@@ -3,6 +3,7 @@
 #include "agent/config.h"
 
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/util.h"
@@ -256,4 +257,51 @@ cfg_summary(const struct cfg *cfg, FILE *f)
 	    cfg->n_services, cfg->n_services == 1 ? "" : "s", prefixes, prefixes == 1 ? "" : "es",
 	    host, cfg->agent.interface, cfg->n_peers, cfg->n_peers == 1 ? "" : "s", cfg->n_probes,
 	    cfg->n_probes == 1 ? "" : "s");
+}
+
+/* same_print: whether two sections print identically (the print is the normal form). */
+static bool
+same_print(const void *a, const void *b, void (*print)(const void *, FILE *))
+{
+	char *pa = NULL, *pb = NULL;
+	size_t la = 0, lb = 0;
+	FILE *fa = open_memstream(&pa, &la), *fb = open_memstream(&pb, &lb);
+	bool eq = false;
+
+	if (fa != NULL && fb != NULL) {
+		print(a, fa);
+		print(b, fb);
+	}
+	if (fa != NULL)
+		fclose(fa);
+	if (fb != NULL)
+		fclose(fb);
+	eq = pa != NULL && pb != NULL && la == lb && memcmp(pa, pb, la) == 0;
+	free(pa);
+	free(pb);
+	return eq;
+}
+
+static void
+print_service_v(const void *s, FILE *f)
+{
+	print_service(s, f);
+}
+
+static void
+print_probe_v(const void *p, FILE *f)
+{
+	print_probe(p, f);
+}
+
+bool
+cfg_service_equal(const struct cfg_service *a, const struct cfg_service *b)
+{
+	return same_print(a, b, print_service_v);
+}
+
+bool
+cfg_probe_equal(const struct cfg_probe *a, const struct cfg_probe *b)
+{
+	return same_print(a, b, print_probe_v);
 }

@@ -3,9 +3,14 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include <signal.h>
+
+#include "agent/agent.h"
 #include "agent/config.h"
 #include "lib/log.h"
+#include "lib/loop.h"
 
 enum main_mode {
 	MAIN_RUN,
@@ -84,23 +89,66 @@ check_config(const struct options *o)
 	return 0;
 }
 
+static void
+on_stop(int signo, void *arg)
+{
+	log_info("received %s", strsignal(signo));
+	agent_shutdown(arg);
+}
+
+static void
+on_reload(int signo, void *arg)
+{
+	(void)signo;
+	log_info("received SIGHUP: reloading");
+	agent_reload(arg, NULL);
+}
+
+/* install_signals: SIGTERM/SIGINT stop gracefully, SIGHUP reloads; all through the loop. */
+static void
+install_signals(struct loop *l, struct agent *a)
+{
+	signal(SIGPIPE, SIG_IGN);
+	if (loop_signal(l, SIGTERM, on_stop, a) == -1 || loop_signal(l, SIGINT, on_stop, a) == -1 ||
+	    loop_signal(l, SIGHUP, on_reload, a) == -1)
+		fatal("signalfd");
+}
+
+/* run: the daemon: load, start (addresses, sessions, probes), loop until stopped. */
+static int
+run(const struct options *o)
+{
+	struct cfg *cfg;
+	struct loop *l;
+	struct agent *a;
+
+	log_init("pharosd", o->debug ? LOG_LVL_DEBUG : LOG_LVL_INFO, 0);
+	if ((cfg = cfg_load(o->config, stderr)) == NULL)
+		fatalx("configuration %s has errors, not starting", o->config);
+	if (!o->debug)
+		log_set_level(cfg->agent.log_level);
+	if ((l = loop_new()) == NULL)
+		fatal("epoll");
+	a = agent_new(l, cfg, o->config);
+	install_signals(l, a);
+	if (agent_start(a) == -1)
+		fatalx("cannot start: see the errors above");
+	if (loop_run(l) == -1)
+		fatalx("event loop failed");
+	agent_free(a);
+	loop_free(l);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct options o;
-	struct cfg *cfg;
 	int rc;
 
 	if ((rc = parse_args(argc, argv, &o)) >= 0)
 		return rc;
 	if (o.mode != MAIN_RUN)
 		return check_config(&o);
-	log_init("pharosd", o.debug ? LOG_LVL_DEBUG : LOG_LVL_INFO, 0);
-	if ((cfg = cfg_load(o.config, stderr)) == NULL)
-		fatalx("configuration %s has errors, not starting", o.config);
-	if (!o.debug)
-		log_set_level(cfg->agent.log_level);
-	log_info("configuration loaded from %s", o.config);
-	cfg_free(cfg);
-	return 0;
+	return run(&o);
 }
