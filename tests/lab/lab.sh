@@ -73,55 +73,55 @@ lab_ns() {
 
 # lab_exec NAME CMD...: run CMD inside namespace NAME.
 lab_exec() {
-	n=$1
+	_ln=$1
 	shift
-	ip netns exec "$LAB-$n" "$@"
+	ip netns exec "$LAB-$_ln" "$@"
 }
 
 # lab_link A B ADDRS_A ADDRS_B: a veth between A and B; addresses comma-separated.
 # Prints nothing; the interface in A is named "to-B" and in B "to-A" (truncated to 15).
 lab_link() {
 	LAB_NLINK=$((LAB_NLINK + 1))
-	ia=$(printf 'to-%s' "$2" | cut -c1-15)
-	ib=$(printf 'to-%s' "$1" | cut -c1-15)
+	_lia=$(printf 'to-%s' "$2" | cut -c1-15)
+	_lib=$(printf 'to-%s' "$1" | cut -c1-15)
 	ip link add "lv$$x$LAB_NLINK" type veth peer name "lw$$x$LAB_NLINK" || lab_fail "veth"
-	ip link set "lv$$x$LAB_NLINK" netns "$LAB-$1" name "$ia"
-	ip link set "lw$$x$LAB_NLINK" netns "$LAB-$2" name "$ib"
-	_lab_addrs "$1" "$ia" "$3"
-	_lab_addrs "$2" "$ib" "$4"
-	ip -n "$LAB-$1" link set "$ia" up
-	ip -n "$LAB-$2" link set "$ib" up
+	ip link set "lv$$x$LAB_NLINK" netns "$LAB-$1" name "$_lia"
+	ip link set "lw$$x$LAB_NLINK" netns "$LAB-$2" name "$_lib"
+	_lab_addrs "$1" "$_lia" "$3"
+	_lab_addrs "$2" "$_lib" "$4"
+	ip -n "$LAB-$1" link set "$_lia" up
+	ip -n "$LAB-$2" link set "$_lib" up
 }
 
 _lab_addrs() {
-	for a in $(echo "$3" | tr ',' ' '); do
-		case "$a" in
-		*:*) ip -n "$LAB-$1" addr add "$a" dev "$2" nodad ;;
-		*) ip -n "$LAB-$1" addr add "$a" dev "$2" ;;
+	for _la in $(echo "$3" | tr ',' ' '); do
+		case "$_la" in
+		*:*) ip -n "$LAB-$1" addr add "$_la" dev "$2" nodad ;;
+		*) ip -n "$LAB-$1" addr add "$_la" dev "$2" ;;
 		esac
 	done
 }
 
 # lab_wait SECONDS WHAT CMD...: run CMD every 0.1 s until it succeeds; fail after SECONDS.
 lab_wait() {
-	secs=$1 what=$2
+	_lsecs=$1 _lwhat=$2
 	shift 2
-	end=$(($(date +%s%N) + secs * 1000000000))
+	_lend=$(($(date +%s%N) + _lsecs * 1000000000))
 	while :; do
 		"$@" >/dev/null 2>&1 && return 0
-		[ "$(date +%s%N)" -lt "$end" ] || lab_fail "timed out after ${secs}s waiting for: $what"
+		[ "$(date +%s%N)" -lt "$_lend" ] || lab_fail "timed out after ${_lsecs}s waiting for: $_lwhat"
 		sleep 0.1
 	done
 }
 
 # lab_wait_not SECONDS WHAT CMD...: wait until CMD fails.
 lab_wait_not() {
-	secs=$1 what=$2
+	_lsecs=$1 _lwhat=$2
 	shift 2
-	end=$(($(date +%s%N) + secs * 1000000000))
+	_lend=$(($(date +%s%N) + _lsecs * 1000000000))
 	while :; do
 		"$@" >/dev/null 2>&1 || return 0
-		[ "$(date +%s%N)" -lt "$end" ] || lab_fail "timed out after ${secs}s waiting for: $what"
+		[ "$(date +%s%N)" -lt "$_lend" ] || lab_fail "timed out after ${_lsecs}s waiting for: $_lwhat"
 		sleep 0.1
 	done
 }
@@ -129,9 +129,9 @@ lab_wait_not() {
 # lab_bg NAME LOGNAME CMD...: start CMD in namespace NAME in the background, output to
 # $LAB_DIR/LOGNAME.log; sets LAB_LASTPID.
 lab_bg() {
-	n=$1 logname=$2
+	_ln=$1 _llog=$2
 	shift 2
-	ip netns exec "$LAB-$n" "$@" >"$LAB_DIR/$logname.log" 2>&1 &
+	ip netns exec "$LAB-$_ln" "$@" >"$LAB_DIR/$_llog.log" 2>&1 &
 	LAB_LASTPID=$!
 	LAB_PIDS="$LAB_PIDS $LAB_LASTPID"
 }
@@ -139,10 +139,10 @@ lab_bg() {
 # lab_stop PID: SIGTERM then, after up to 5 s, SIGKILL; returns the exit status.
 lab_stop() {
 	kill "$1" 2>/dev/null || return 0
-	i=0
-	while kill -0 "$1" 2>/dev/null && [ $i -lt 50 ]; do
+	_li=0
+	while kill -0 "$1" 2>/dev/null && [ $_li -lt 50 ]; do
 		sleep 0.1
-		i=$((i + 1))
+		_li=$((_li + 1))
 	done
 	kill -9 "$1" 2>/dev/null || true
 	wait "$1" 2>/dev/null || true
@@ -153,29 +153,29 @@ lab_stop() {
 
 # lab_frr_start NAME CONFIG: zebra + bgpd in NAME with CONFIG (frr.conf text).
 lab_frr_start() {
-	n=$1
-	d=/run/frr/$LAB-$n
-	mkdir -p "$d" "/etc/frr/$LAB-$n"
-	: >"/etc/frr/$LAB-$n/vtysh.conf"
-	printf 'hostname %s\nlog file %s/frr.log\n%s\n' "$n" "$d" "$2" >"$d/frr.conf"
-	chown -R frr:frr "$d" "/etc/frr/$LAB-$n"
-	LAB_FRR="$LAB_FRR $n"
-	ip netns exec "$LAB-$n" /usr/lib/frr/zebra -d -N "$LAB-$n" -f "$d/frr.conf" \
-		-u frr -g frr >"$LAB_DIR/zebra-$n.log" 2>&1 || lab_fail "zebra in $n"
-	lab_wait 10 "zebra in $n" test -S "$d/zserv.api"
-	ip netns exec "$LAB-$n" /usr/lib/frr/bgpd -d -N "$LAB-$n" -f "$d/frr.conf" \
-		-u frr -g frr >"$LAB_DIR/bgpd-$n.log" 2>&1 || lab_fail "bgpd in $n"
-	lab_wait 10 "bgpd in $n" test -S "$d/bgpd.vty"
+	_ln=$1
+	_ld=/run/frr/$LAB-$_ln
+	mkdir -p "$_ld" "/etc/frr/$LAB-$_ln"
+	: >"/etc/frr/$LAB-$_ln/vtysh.conf"
+	printf 'hostname %s\nlog file %s/frr.log\n%s\n' "$_ln" "$_ld" "$2" >"$_ld/frr.conf"
+	chown -R frr:frr "$_ld" "/etc/frr/$LAB-$_ln"
+	LAB_FRR="$LAB_FRR $_ln"
+	ip netns exec "$LAB-$_ln" /usr/lib/frr/zebra -d -N "$LAB-$_ln" -f "$_ld/frr.conf" \
+		-u frr -g frr >"$LAB_DIR/zebra-$_ln.log" 2>&1 || lab_fail "zebra in $_ln"
+	lab_wait 10 "zebra in $_ln" test -S "$_ld/zserv.api"
+	ip netns exec "$LAB-$_ln" /usr/lib/frr/bgpd -d -N "$LAB-$_ln" -f "$_ld/frr.conf" \
+		-u frr -g frr >"$LAB_DIR/bgpd-$_ln.log" 2>&1 || lab_fail "bgpd in $_ln"
+	lab_wait 10 "bgpd in $_ln" test -S "$_ld/bgpd.vty"
 }
 
 # lab_frr_stop NAME: stop bgpd and zebra (by their pid files) and remove their files.
 lab_frr_stop() {
-	d=/run/frr/$LAB-$1
-	[ -n "$LAB_DIR" ] && [ -f "$d/frr.log" ] && cp "$d/frr.log" "$LAB_DIR/frr-$1.log" 2>/dev/null
-	for dm in bgpd zebra; do
-		[ -f "$d/$dm.pid" ] && lab_stop "$(cat "$d/$dm.pid")"
+	_ld=/run/frr/$LAB-$1
+	[ -n "$LAB_DIR" ] && [ -f "$_ld/frr.log" ] && cp "$_ld/frr.log" "$LAB_DIR/frr-$1.log" 2>/dev/null
+	for _ldm in bgpd zebra; do
+		[ -f "$_ld/$_ldm.pid" ] && lab_stop "$(cat "$_ld/$_ldm.pid")"
 	done
-	rm -rf "$d" "/etc/frr/$LAB-$1"
+	rm -rf "$_ld" "/etc/frr/$LAB-$1"
 	return 0
 }
 
@@ -186,11 +186,11 @@ lab_frr_bgpd_pid() {
 
 # lab_vtysh NAME CMD...: run vtysh commands in NAME's FRR.
 lab_vtysh() {
-	n=$1
+	_ln=$1
 	shift
-	args=
-	for c in "$@"; do args="$args -c \"$c\""; done
-	eval vtysh -N "$LAB-$n" $args
+	_largs=
+	for _lc in "$@"; do _largs="$_largs -c \"$_lc\""; done
+	eval vtysh -N "$LAB-$_ln" $_largs
 }
 
 # lab_json_eval NAME VTYCMD PYEXPR: evaluate the Python expression PYEXPR with `j` bound
@@ -239,25 +239,25 @@ lab_fib_has() {
 # ---- BIRD 2 ----
 
 lab_bird_start() {
-	n=$1
-	d=$LAB_DIR/bird-$n
-	mkdir -p "$d"
-	printf '%s\n' "$2" >"$d/bird.conf"
-	LAB_BIRD="$LAB_BIRD $n"
-	ip netns exec "$LAB-$n" bird -c "$d/bird.conf" -s "$d/bird.ctl" -P "$d/bird.pid" \
-		>"$LAB_DIR/bird-$n.log" 2>&1 || lab_fail "bird in $n"
-	lab_wait 10 "bird in $n" test -S "$d/bird.ctl"
+	_ln=$1
+	_ld=$LAB_DIR/bird-$_ln
+	mkdir -p "$_ld"
+	printf '%s\n' "$2" >"$_ld/bird.conf"
+	LAB_BIRD="$LAB_BIRD $_ln"
+	ip netns exec "$LAB-$_ln" bird -c "$_ld/bird.conf" -s "$_ld/bird.ctl" -P "$_ld/bird.pid" \
+		>"$LAB_DIR/bird-$_ln.log" 2>&1 || lab_fail "bird in $_ln"
+	lab_wait 10 "bird in $_ln" test -S "$_ld/bird.ctl"
 }
 
 lab_bird_stop() {
-	d=$LAB_DIR/bird-$1
-	[ -f "$d/bird.pid" ] && lab_stop "$(cat "$d/bird.pid")"
+	_ld=$LAB_DIR/bird-$1
+	[ -f "$_ld/bird.pid" ] && lab_stop "$(cat "$_ld/bird.pid")"
 }
 
 lab_birdc() {
-	n=$1
+	_ln=$1
 	shift
-	birdc -s "$LAB_DIR/bird-$n/bird.ctl" "$@"
+	birdc -s "$LAB_DIR/bird-$_ln/bird.ctl" "$@"
 }
 
 # ---- pharos ----
@@ -266,12 +266,12 @@ lab_birdc() {
 # background; sets LAB_LASTPID. The config's state_dir and control_socket default to
 # $LAB_DIR/NAME/.
 lab_pharosd() {
-	n=$1 conf=$2
+	_ln=$1 _lconf=$2
 	shift 2
-	mkdir -p "$LAB_DIR/$n"
-	printf '%s\n' "$conf" >"$LAB_DIR/$n/pharosd.ini"
-	lab_bg "$n" "pharosd-$n" ${PHAROSD_WRAPPER:-} "$BUILD/pharosd" -d \
-		-c "$LAB_DIR/$n/pharosd.ini" "$@"
+	mkdir -p "$LAB_DIR/$_ln"
+	printf '%s\n' "$_lconf" >"$LAB_DIR/$_ln/pharosd.ini"
+	lab_bg "$_ln" "pharosd-$_ln" ${PHAROSD_WRAPPER:-} "$BUILD/pharosd" -d \
+		-c "$LAB_DIR/$_ln/pharosd.ini" "$@"
 }
 
 # lab_route_monitor NAME: start `ip -ts monitor route` in NAME into $LAB_DIR/route-NAME.log.
