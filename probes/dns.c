@@ -97,6 +97,7 @@ static bool
 dns_rr_matches(const struct dns_rr *rr, const char *want)
 {
 	char text[DNS_NAME_TEXTMAX * 2 + 64], *s = text;
+	size_t n = strlen(want);
 	int i;
 
 	if (dns_rdata_to_text(rr->type, &rr->rdata, text, sizeof(text)) < 0)
@@ -108,8 +109,7 @@ dns_rr_matches(const struct dns_rr *rr, const char *want)
 	for (i = 0; i < 2 && s != NULL; i++) /* skip mname and rname */
 		if ((s = strchr(s, ' ')) != NULL)
 			s++;
-	return s != NULL && strncmp(s, want, strlen(want)) == 0 &&
-	       (s[strlen(want)] == ' ' || s[strlen(want)] == '\0');
+	return s != NULL && strncmp(s, want, n) == 0 && (s[n] == ' ' || s[n] == '\0');
 }
 
 /* dns_parse: check that msg answers our query (ID, QR, question) and read what it says.
@@ -158,24 +158,19 @@ dns_judge(struct dns_probe *d, const struct dns_answer *a)
 	const struct probe_cfg *cfg = d->cfg;
 	char rcbuf[DNS_TYPE_TEXTMAX];
 	const char *rc = dns_rcode_to_text(a->rcode, rcbuf);
+	bool tc = (a->h.flags & DNS_F_TC) != 0;
 
-	if (a->rcode != cfg->dns.expect_rcode) {
-		dns_close(d);
+	dns_close(d);
+	if (a->rcode != cfg->dns.expect_rcode)
 		probe_check_done(d->p, false, "rcode %s", rc);
-	} else if (cfg->dns.expect_aa && !(a->h.flags & DNS_F_AA)) {
-		dns_close(d);
+	else if (cfg->dns.expect_aa && !(a->h.flags & DNS_F_AA))
 		probe_check_done(d->p, false, "rcode %s, not authoritative", rc);
-	} else if (cfg->dns.expect_answer != NULL && !a->matched && (a->h.flags & DNS_F_TC) &&
-	           !d->tcp) {
-		dns_close(d);
+	else if (cfg->dns.expect_answer != NULL && !a->matched && tc && !d->tcp)
 		dns_start_tcp(d); /* truncated: the answer section needs TCP */
-	} else if (cfg->dns.expect_answer != NULL && !a->matched) {
-		dns_close(d);
+	else if (cfg->dns.expect_answer != NULL && !a->matched)
 		probe_check_done(d->p, false, "rcode %s, no answer %s", rc, cfg->dns.expect_answer);
-	} else {
-		dns_close(d);
+	else
 		probe_check_done(d->p, true, "rcode %s%s", rc, d->tcp ? " (tcp)" : "");
-	}
 }
 
 /* dns_got: handle one message; true when it ended this attempt (d may be freed). */
