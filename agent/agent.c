@@ -114,7 +114,8 @@ agent_reconcile(struct agent *a)
 			struct asvc *s = a->svcs[j];
 			struct bgp_pathattrs pa;
 
-			if (s->mode == AGENT_MODE_NONE || !svc_has_peer(s->c, a->peers[i].c))
+			if (s == NULL || s->mode == AGENT_MODE_NONE ||
+			    !svc_has_peer(s->c, a->peers[i].c))
 				continue;
 			svc_attrs(s->c, s->mode, &pa);
 			for (k = 0; k < s->c->n_prefixes; k++) {
@@ -318,7 +319,7 @@ on_probe(struct probe *p, const struct probe_result *r, void *arg)
 	for (i = 0; i < a->cfg->n_services; i++) {
 		struct asvc *s = a->svcs[i];
 
-		for (j = 0; j < s->c->n_probes; j++) {
+		for (j = 0; s != NULL && j < s->c->n_probes; j++) {
 			if (s->probes[j] != ap)
 				continue;
 			snprintf(s->reason, sizeof(s->reason), "probe %s %s: %s", ap->c->name,
@@ -430,6 +431,7 @@ agent_svc_new(struct agent *a, const struct cfg_service *c)
 
 	s->a = a;
 	s->c = c;
+	s->quiet = true;
 	s->mode = AGENT_MODE_NONE;
 	s->since = now;
 	snprintf(s->reason, sizeof(s->reason), "start");
@@ -450,6 +452,7 @@ agent_svc_new(struct agent *a, const struct cfg_service *c)
 			health_probe_update(s->h, i, PROBE_UP, "up", now);
 	health_poll_drain(s->h, now);
 	health_evaluate(s->h, now);
+	s->quiet = false;
 	return s;
 }
 

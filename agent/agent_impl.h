@@ -33,8 +33,9 @@ struct asvc {
 	enum agent_mode mode;
 	usec_t since; /* last mode change */
 	bool admin_drained;
-	char reason[160];            /* why the last transition happened */
-	struct loop_timer gshut;     /* end of the graceful-shutdown phase */
+	bool quiet;              /* being built: health transitions are applied by the builder */
+	char reason[160];        /* why the last transition happened */
+	struct loop_timer gshut; /* end of the graceful-shutdown phase */
 	struct loop_timer hold_down; /* re-evaluate when hold_down ends */
 	uint64_t transitions;
 };

@@ -28,6 +28,7 @@ ANYCAST_POPS=
 : "${ANYCAST_DRAIN_TIME:=1s}"
 : "${ANYCAST_EXTRA_AGENT:=}"
 : "${ANYCAST_EXTRA_SERVICE:=}"
+: "${ANYCAST_V6_PEERS:=}" # set: an IPv6 session per PoP too (IPv4 routes on the IPv4 one)
 
 anycast_router_conf() {
 	acn=$1
@@ -41,14 +42,43 @@ anycast_router_conf() {
 		printf ' neighbor 192.0.2.%d timers connect 1\n' $((16 * ack + 2))
 		ack=$((ack + 1))
 	done
-	printf ' address-family ipv4 unicast\n  maximum-paths 8\n exit-address-family\n'
-	printf ' address-family ipv6 unicast\n  maximum-paths 8\n'
+	ack=1
+	while [ -n "$ANYCAST_V6_PEERS" ] && [ $ack -le "$acn" ]; do
+		printf ' neighbor 2001:db8:%d::2 remote-as 64501\n' $ack
+		printf ' neighbor 2001:db8:%d::2 timers 3 9\n' $ack
+		printf ' neighbor 2001:db8:%d::2 timers connect 1\n' $ack
+		ack=$((ack + 1))
+	done
+	printf ' address-family ipv4 unicast\n  maximum-paths 8\n'
+	ack=1
+	while [ -n "$ANYCAST_V6_PEERS" ] && [ $ack -le "$acn" ]; do
+		printf '  no neighbor 2001:db8:%d::2 activate\n' $ack
+		ack=$((ack + 1))
+	done
+	printf ' exit-address-family\n address-family ipv6 unicast\n  maximum-paths 8\n'
 	ack=1
 	while [ $ack -le "$acn" ]; do
-		printf '  neighbor 192.0.2.%d activate\n' $((16 * ack + 2))
+		if [ -n "$ANYCAST_V6_PEERS" ]; then
+			printf '  neighbor 2001:db8:%d::2 activate\n' $ack
+		else
+			printf '  neighbor 192.0.2.%d activate\n' $((16 * ack + 2))
+		fi
 		ack=$((ack + 1))
 	done
 	printf ' exit-address-family\n'
+}
+
+anycast_v6_peer_conf() {
+	[ -n "$ANYCAST_V6_PEERS" ] || return 0
+	cat <<EOC
+
+[peer:upstream6]
+address = 2001:db8:$1::1
+asn = 64500
+hold_time = 9s
+connect_retry = 1s
+families = ipv6
+EOC
 }
 
 anycast_zone() {
@@ -64,9 +94,15 @@ www	A 198.51.100.80
 EOZ
 }
 
-# anycast_pharosd_conf K: PoP K's pharosd.ini.
+# anycast_pharosd_conf K: PoP K's pharosd.ini ("@POP@" in the extras becomes "pK").
 anycast_pharosd_conf() {
+	_anycast_pharosd_conf "$1" | sed "s/@POP@/p$1/g"
+}
+
+_anycast_pharosd_conf() {
 	ack=$1
+	acfam="ipv4, ipv6"
+	[ -z "$ANYCAST_V6_PEERS" ] || acfam=ipv4
 	cat <<EOC
 [agent]
 asn = 64501
@@ -82,6 +118,8 @@ address = 192.0.2.$((16 * ack + 1))
 asn = 64500
 hold_time = 9s
 connect_retry = 1s
+families = $acfam
+$(anycast_v6_peer_conf "$ack")
 
 [probe:dns]
 type = dns
@@ -181,4 +219,21 @@ anycast_who_port() {
 	out=$(lab_exec c kdig +time=1 +retry=0 +nsid -b "198.51.100.2#$1" "@$ANYCAST4" \
 		"$ANYCAST_ZONE" SOA 2>/dev/null) || { echo none; return 0; }
 	printf '%s\n' "$out" | sed -n 's/.*NSID: .*"\(p[0-9]*\)".*/\1/p' | head -1
+}
+
+# anycast_path_of K PYEXPR: evaluate PYEXPR with `p` = FRR's path for the IPv4 anycast
+# prefix learned from PoP K (fails when there is none).
+anycast_path_of() {
+	lab_json_eval r "show bgp ipv4 unicast $ANYCAST4/32 json" \
+		"[(lambda p: $2)(p) for p in j.get('paths', []) if p['peer']['peerId'] == '192.0.2.$((16 * $1 + 2))'][0]"
+}
+
+anycast_has_path() {
+	anycast_path_of "$1" "True" >/dev/null 2>&1
+}
+
+# anycast_updates_from K: UPDATE messages FRR has received from PoP K.
+anycast_updates_from() {
+	lab_json_eval r "show bgp neighbors 192.0.2.$((16 * $1 + 2)) json" \
+		"str(j['192.0.2.$((16 * $1 + 2))']['messageStats']['updatesRecv'])"
 }
