@@ -83,7 +83,9 @@ struct bgp_peer_stats {
 	uint64_t msgs_in[6], msgs_out[6];     /* indexed by message type 1..5 */
 	uint64_t updates_treated_as_withdraw;
 	unsigned established_count;
-	char last_error[160]; /* last NOTIFICATION or socket error, "" if none */
+	uint64_t connect_attempts; /* outbound TCP connections tried */
+	usec_t next_connect;       /* monotonic time of the next attempt, 0 if none */
+	char last_error[160];      /* last NOTIFICATION or socket error, "" if none */
 };
 
 struct bgp;
@@ -91,7 +93,8 @@ struct bgp_peer;
 
 /* Callbacks the agent registers; all optional. */
 struct bgp_callbacks {
-	/* A peer changed state; why is a short text ("hold timer expired", …). */
+	/* A peer changed state; why is a short text ("hold timer expired", …). The callback
+	 * may set routes or shut the peer down, but must not remove or free anything. */
 	void (*state_change)(struct bgp_peer *peer, enum bgp_state old, enum bgp_state new,
 	    const char *why, void *arg);
 };

@@ -28,6 +28,7 @@
 #define CONN_IN         1
 #define OPENSENT_HOLD   SEC(240) /* RFC 4271 §8.2.2 "large value" */
 #define BACKOFF_MAX     SEC(120)
+#define BACKOFF_STEPS   32      /* the back-off stops growing at 32 x connect_retry */
 #define STABLE_SESSION  SEC(30) /* an Established session this old resets the back-off */
 #define RBUF_SIZE       (16 * BGP_MAX_LEN)
 #define LOCAL_PREF_IBGP 100
@@ -125,6 +126,14 @@ families_mask(const bool fam[BGP_FAM_COUNT])
 	return (fam[BGP_FAM_IPV4] ? BGP_AFM_IPV4 : 0) | (fam[BGP_FAM_IPV6] ? BGP_AFM_IPV6 : 0);
 }
 
+/* conn_alive: c is still one of p's connections (a callback or a failed write may have
+ * closed and freed it; only the pointer is compared). */
+static bool
+conn_alive(const struct bgp_peer *p, const struct bgp_conn *c)
+{
+	return p->conn[CONN_OUT] == c || p->conn[CONN_IN] == c;
+}
+
 static bool
 peer_ibgp(const struct bgp_peer *p)
 {
@@ -175,7 +184,7 @@ conn_flush(struct bgp_conn *c)
 	bool progress = false;
 
 	while (obuf_pending(&c->out) > 0) {
-		ssize_t n = write(c->fd, c->out.p + c->out.off, obuf_pending(&c->out));
+		ssize_t n = send(c->fd, c->out.p + c->out.off, obuf_pending(&c->out), MSG_NOSIGNAL);
 
 		if (n > 0) {
 			c->out.off += (size_t)n;
@@ -359,10 +368,10 @@ withdraw(struct bgp_conn *c, const struct prefix *pfx, size_t n)
 }
 
 /* sync_routes: make the established peer hold exactly p->want: withdraw what it has and
- * should not, announce what is new or changed; full sends everything (session start and
- * ROUTE-REFRESH). */
-static void
-sync_routes(struct bgp_peer *p, struct bgp_conn *c, bool full)
+ * should not, announce what is new or changed; the families in full (BGP_AFM_*) are sent
+ * whole (session start, ROUTE-REFRESH). 0, or -1 when writing closed the connection. */
+static int
+sync_routes(struct bgp_peer *p, struct bgp_conn *c, unsigned full)
 {
 	struct bgp_route **ann = xcalloc(p->nwant + 1, sizeof(*ann));
 	struct prefix *wd = xcalloc(p->nsent + 1, sizeof(*wd));
@@ -384,7 +393,7 @@ sync_routes(struct bgp_peer *p, struct bgp_conn *c, bool full)
 			i++;
 			continue;
 		}
-		if (cmp < 0 || full ||
+		if (cmp < 0 || (full & BGP_AFM(route_family(&p->want[i]))) ||
 		    memcmp(&p->want[i].attrs, &p->sent[j].attrs, sizeof(p->want[i].attrs)) != 0)
 			ann[nann++] = &p->want[i];
 		if (cmp == 0)
@@ -402,7 +411,7 @@ sync_routes(struct bgp_peer *p, struct bgp_conn *c, bool full)
 	free(wd);
 	if (nann || nwd)
 		log_peer_debug(p, "sent %zu announcements, %zu withdrawals", nann, nwd);
-	conn_flush(c);
+	return conn_flush(c);
 }
 
 static void
@@ -505,6 +514,14 @@ conn_free(struct bgp_conn *c)
 	free(c);
 }
 
+/* backoff_cap: exponential back-off doubles up to 32 x connect_retry, at most
+ * BACKOFF_MAX (2 min) unless connect_retry itself is longer. */
+static usec_t
+backoff_cap(const struct bgp_peer_conf *c)
+{
+	return MAX(c->connect_retry, MIN(BACKOFF_MAX, c->connect_retry * BACKOFF_STEPS));
+}
+
 static void
 peer_schedule_retry(struct bgp_peer *p)
 {
@@ -516,7 +533,8 @@ peer_schedule_retry(struct bgp_peer *p)
 	/* RFC 4271 §10: jitter the ConnectRetry timer by 0.75-1.0. */
 	d = p->backoff - (usec_t)rand_range(0, (uint64_t)(p->backoff / 4));
 	loop_timer_set(l, &p->retry, d);
-	p->backoff = MIN(p->backoff * 2, MAX(BACKOFF_MAX, p->conf.connect_retry));
+	p->st.next_connect = loop_now(l) + d;
+	p->backoff = MIN(p->backoff * 2, backoff_cap(&p->conf));
 	log_peer_debug(p, "next connect in %lld ms", (long long)(d / USEC_PER_MSEC));
 }
 
@@ -536,7 +554,8 @@ conn_close(struct bgp_conn *c, const struct bgp_notify *n, const char *why)
 		if (bgp_notify_encode(&w, n) == 0) {
 			conn_queue(c, w.p, w.len);
 			/* Best effort: the socket is non-blocking and about to close. */
-			if (write(c->fd, c->out.p + c->out.off, obuf_pending(&c->out)) < 0)
+			if (send(c->fd, c->out.p + c->out.off, obuf_pending(&c->out),
+			        MSG_NOSIGNAL) < 0)
 				log_peer_debug(p, "notification not sent: %s", strerror(errno));
 		}
 		bgp_notify_str(n, s, sizeof(s));
@@ -574,12 +593,13 @@ conn_change_state(struct bgp_conn *c, enum bgp_state new, const char *why)
 		choose_next_hops(p, c);
 	}
 	peer_update_state(p, why);
-	if (new == BGP_ST_ESTABLISHED) {
+	/* The state callback may have shut the peer down. */
+	if (new == BGP_ST_ESTABLISHED && conn_alive(p, c)) {
 		free(p->sent);
 		p->sent = NULL;
 		p->nsent = 0;
-		sync_routes(p, c, true);
-		send_eor(c);
+		if (sync_routes(p, c, BGP_AFM_IPV4 | BGP_AFM_IPV6) == 0)
+			send_eor(c);
 	}
 }
 
@@ -658,6 +678,9 @@ got_open(struct bgp_conn *c, const struct bgp_open *o)
 	c->hold_time = MIN(c->peer->conf.hold_time, (usec_t)o->hold * USEC_PER_SEC);
 	if (send_keepalive(c) == -1)
 		return;
+	/* RFC 4271 §4.4: a negotiated hold time of 0 runs no hold timer at all, so the
+	 * OpenSent one goes too. */
+	loop_timer_cancel(c->peer->b->l, &c->hold);
 	arm_hold(c);
 	arm_keepalive(c);
 	conn_change_state(c, BGP_ST_OPENCONFIRM, "open received");
@@ -690,7 +713,7 @@ got_route_refresh(struct bgp_conn *c, const struct bgp_route_refresh *rr)
 	if (af < 0 || !(c->caps.families & BGP_AFM(af)) || rr->subtype != BGP_RR_NORMAL)
 		return;
 	log_peer_info(c->peer, "route refresh for %s", bgp_af_name((enum bgp_af)af));
-	sync_routes(c->peer, c, true);
+	sync_routes(c->peer, c, BGP_AFM(af));
 }
 
 /* conn_fsm: the per-connection state machine (RFC 4271 §8.2.2, from TCP up). */
@@ -712,10 +735,15 @@ conn_fsm(struct bgp_conn *c, enum conn_ev ev, const struct bgp_msg *m)
 	}
 	switch (c->state) {
 	case BGP_ST_CONNECT:
-		if (ev == EV_TCP_UP && send_open(c) == 0) {
-			loop_timer_set(c->peer->b->l, &c->hold, OPENSENT_HOLD);
-			conn_change_state(c, BGP_ST_OPENSENT, "connected");
+		if (ev != EV_TCP_UP)
+			break;
+		if (send_open(c) == -1) {
+			if (conn_alive(c->peer, c))
+				conn_close(c, NULL, "cannot send OPEN");
+			break;
 		}
+		loop_timer_set(c->peer->b->l, &c->hold, OPENSENT_HOLD);
+		conn_change_state(c, BGP_ST_OPENSENT, "connected");
 		break;
 	case BGP_ST_OPENSENT:
 		switch (ev) {
@@ -763,10 +791,13 @@ got_notification(struct bgp_conn *c, const struct bgp_notify *n)
 	struct bgp_peer *p = c->peer;
 	char s[512];
 
+	char why[sizeof(p->st.last_error)];
+
 	bgp_notify_str(n, s, sizeof(s));
 	log_peer_warnx(p, "received notification %s", s);
-	snprintf(p->st.last_error, sizeof(p->st.last_error), "received %.140s", s);
-	conn_close(c, NULL, "notification received");
+	/* The reason becomes last_error and what the state callback is told. */
+	snprintf(why, sizeof(why), "received %.140s", s);
+	conn_close(c, NULL, why);
 }
 
 /* handle_open: check the OPEN against the peer's config, then run the FSM. */
@@ -790,35 +821,49 @@ handle_open(struct bgp_conn *c, const struct bgp_msg *m)
 	conn_fsm(c, EV_OPEN, m);
 }
 
-/* dispatch: one complete message; returns -1 when the connection was closed. */
+/* msg_allowed: whether a message of this type is expected in state st (RFC 4271
+ * §8.2.2); anything else is an FSM error (RFC 6608) before its body is even decoded,
+ * since an UPDATE cannot be parsed before the capabilities are known. */
+static bool
+msg_allowed(enum bgp_state st, uint8_t type)
+{
+	switch (type) {
+	case BGP_MSG_NOTIFICATION: return true;
+	case BGP_MSG_OPEN: return st == BGP_ST_OPENSENT;
+	case BGP_MSG_KEEPALIVE: return st == BGP_ST_OPENCONFIRM || st == BGP_ST_ESTABLISHED;
+	default: return st == BGP_ST_ESTABLISHED;
+	}
+}
+
+/* dispatch: one complete message (its header checked); returns -1 when the connection
+ * was closed. No allocation: a full table arrives as millions of these. */
 static int
 dispatch(struct bgp_conn *c, const uint8_t *p, size_t len)
 {
 	struct bgp_peer *peer = c->peer;
 	struct bgp_notify err;
-	struct bgp_msg *m = xmalloc(sizeof(*m));
-	int rc = 0;
+	struct bgp_msg m;
+	uint8_t type = p[18];
 
-	if (bgp_msg_decode(p, len, &c->caps, m, &err) == -1) {
-		/* Errors in an OPEN are answered even before OpenConfirm. */
-		conn_close(c, &err, "malformed message");
-		free(m);
+	if (type <= BGP_MSG_ROUTE_REFRESH)
+		peer->st.msgs_in[type]++;
+	if (!msg_allowed(c->state, type)) {
+		fsm_error(c);
 		return -1;
 	}
-	if (m->hdr.type <= BGP_MSG_ROUTE_REFRESH)
-		peer->st.msgs_in[m->hdr.type]++;
-	switch (m->hdr.type) {
-	case BGP_MSG_OPEN: handle_open(c, m); break;
-	case BGP_MSG_UPDATE: conn_fsm(c, EV_UPDATE, m); break;
-	case BGP_MSG_NOTIFICATION: got_notification(c, &m->u.notify); break;
-	case BGP_MSG_KEEPALIVE: conn_fsm(c, EV_KEEPALIVE, m); break;
-	case BGP_MSG_ROUTE_REFRESH: conn_fsm(c, EV_ROUTE_REFRESH, m); break;
+	if (bgp_msg_decode(p, len, &c->caps, &m, &err) == -1) {
+		conn_close(c, &err, "malformed message");
+		return -1;
 	}
-	free(m);
+	switch (m.hdr.type) {
+	case BGP_MSG_OPEN: handle_open(c, &m); break;
+	case BGP_MSG_UPDATE: conn_fsm(c, EV_UPDATE, &m); break;
+	case BGP_MSG_NOTIFICATION: got_notification(c, &m.u.notify); break;
+	case BGP_MSG_KEEPALIVE: conn_fsm(c, EV_KEEPALIVE, &m); break;
+	case BGP_MSG_ROUTE_REFRESH: conn_fsm(c, EV_ROUTE_REFRESH, &m); break;
+	}
 	/* The connection may be gone: the caller must not touch c unless it is still ours. */
-	if (peer->conn[0] != c && peer->conn[1] != c)
-		rc = -1;
-	return rc;
+	return conn_alive(peer, c) ? 0 : -1;
 }
 
 /* conn_read: one read per readiness event (bounded work per loop turn), then every
@@ -924,8 +969,10 @@ peer_connect(void *arg)
 	struct bgp_peer *p = arg;
 	int fd;
 
+	p->st.next_connect = 0;
 	if (p->admin_down || p->conn[CONN_OUT] != NULL)
 		return;
+	p->st.connect_attempts++;
 	fd = bgp_net_connect(&p->conf);
 	if (fd == -1) {
 		snprintf(
@@ -981,6 +1028,7 @@ static int
 listener_ensure(struct bgp *b, const struct bgp_peer_conf *c)
 {
 	int i = c->remote.af == AF_INET6;
+	struct bgp_peer *p;
 
 	if (b->lfd[i] != -1)
 		return 0;
@@ -988,12 +1036,26 @@ listener_ensure(struct bgp *b, const struct bgp_peer_conf *c)
 	if (b->lfd[i] == -1)
 		return -1;
 	b->lport[i] = c->port;
-	if (loop_fd_add(b->l, b->lfd[i], EPOLLIN, listener_accept, b) == -1) {
-		close(b->lfd[i]);
-		b->lfd[i] = -1;
-		return -1;
+	/* Peers configured before the listener existed need their TCP-MD5 keys on it too:
+	 * without a key the kernel would accept an unsigned SYN from their address. */
+	TAILQ_FOREACH(p, &b->peers, entry)
+	{
+		if (p->conf.password_len == 0 || (p->conf.remote.af == AF_INET6) != i)
+			continue;
+		if (bgp_net_listen_key(
+		        b->lfd[i], &p->conf.remote, p->conf.password, p->conf.password_len) == -1) {
+			log_peer_warnx(
+			    p, "cannot set TCP-MD5 key on the listener: %s", strerror(errno));
+			goto fail;
+		}
 	}
+	if (loop_fd_add(b->l, b->lfd[i], EPOLLIN, listener_accept, b) == -1)
+		goto fail;
 	return 0;
+fail:
+	close(b->lfd[i]);
+	b->lfd[i] = -1;
+	return -1;
 }
 
 int
@@ -1013,7 +1075,7 @@ bgp_peer_accept(struct bgp_peer *p, int fd)
 
 		bgp_notify_set(&n, BGP_ERR_CEASE, BGP_CEASE_COLLISION, NULL, 0);
 		wbuf_init(&w, mem, sizeof(mem));
-		if (bgp_notify_encode(&w, &n) == 0 && write(fd, mem, w.len) < 0)
+		if (bgp_notify_encode(&w, &n) == 0 && send(fd, mem, w.len, MSG_NOSIGNAL) < 0)
 			log_peer_debug(p, "cease not sent: %s", strerror(errno));
 		close(fd);
 		return -1;
@@ -1158,7 +1220,8 @@ bgp_peer_set_routes(struct bgp_peer *p, const struct bgp_route *routes, size_t n
 
 	free(p->want);
 	p->want = xcalloc(n ? n : 1, sizeof(*p->want));
-	memcpy(p->want, routes, n * sizeof(*routes));
+	if (n > 0)
+		memcpy(p->want, routes, n * sizeof(*routes));
 	for (i = 0; i < n; i++)
 		bgp_pathattrs_normalize(&p->want[i].attrs);
 	qsort(p->want, n, sizeof(*p->want), route_cmp);
@@ -1174,7 +1237,7 @@ bgp_peer_set_routes(struct bgp_peer *p, const struct bgp_route *routes, size_t n
 	p->nwant = n;
 	for (i = 0; i < 2; i++)
 		if (p->conn[i] != NULL && p->conn[i]->state == BGP_ST_ESTABLISHED)
-			sync_routes(p, p->conn[i], false);
+			sync_routes(p, p->conn[i], 0);
 }
 
 size_t
