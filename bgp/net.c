@@ -254,3 +254,16 @@ bgp_net_global6_for(const struct addr *local, struct addr *g6)
 {
 	return find_on_iface(local, AF_INET6, is_global6, g6);
 }
+
+static int
+is_ipv4(const struct addr *a)
+{
+	return a->af == AF_INET && a->u.v4.s_addr != htonl(INADDR_ANY) &&
+	       (ntohl(a->u.v4.s_addr) >> 24) != 127;
+}
+
+int
+bgp_net_ipv4_for(const struct addr *local, struct addr *a4)
+{
+	return find_on_iface(local, AF_INET, is_ipv4, a4);
+}

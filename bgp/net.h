@@ -38,4 +38,8 @@ int bgp_net_linklocal_for(const struct addr *local, struct addr *ll);
  * local (the IPv6 next hop for IPv6 routes on an IPv4 session). */
 int bgp_net_global6_for(const struct addr *local, struct addr *g6);
 
+/* bgp_net_ipv4_for: an IPv4 address on the interface holding the IPv6 address local (the
+ * NEXT_HOP for IPv4 routes on an IPv6 session). 0 or -1. */
+int bgp_net_ipv4_for(const struct addr *local, struct addr *a4);
+
 #endif

@@ -446,11 +446,14 @@ choose_next_hops(struct bgp_peer *p, struct bgp_conn *c)
 	p->nh4 = p->conf.next_hop[BGP_FAM_IPV4];
 	if (p->nh4.af == AF_UNSPEC && local.af == AF_INET)
 		p->nh4 = local;
+	else if (p->nh4.af == AF_UNSPEC && local.af == AF_INET6)
+		bgp_net_ipv4_for(&local, &p->nh4); /* IPv4 routes over an IPv6 session */
 	p->nh6 = p->conf.next_hop[BGP_FAM_IPV6];
 	if (p->nh6.af == AF_UNSPEC) {
+		/* Never :: nor the link-local alone: a global address on the same link. */
 		if (local.af == AF_INET6 && !addr_is_linklocal(&local))
 			p->nh6 = local;
-		else if (local.af == AF_INET)
+		else if (local.af != AF_UNSPEC)
 			bgp_net_global6_for(&local, &p->nh6);
 	}
 	if (local.af == AF_INET6 && p->conf.ebgp_multihop <= 1 && !peer_ibgp(p))
