@@ -1,6 +1,7 @@
 #!/bin/sh
 # t_bgp_frr: bgp/ against real FRR 8.4 in network namespaces (via tests/tools/bgp_speaker):
-# IPv4 and IPv6 sessions, attributes as FRR sees them, withdrawal, TCP-MD5, GTSM, FRR
+# IPv4 and IPv6 sessions, attributes as FRR sees them, withdrawal, TCP-MD5, GTSM, a passive
+# speaker FRR connects to (MD5 key on the listener, GTSM on the accepted socket), FRR
 # restarted, FRR frozen past the hold time.
 set -eu
 . "$(dirname "$0")/../lab/lab.sh"
@@ -10,7 +11,7 @@ SPK=$BUILD/tools/bgp_speaker
 lab_ns r
 lab_ns p
 lab_link r p 192.0.2.1/24,2001:db8:1::1/64 \
-	192.0.2.2/24,192.0.2.3/24,192.0.2.4/24,192.0.2.5/24,2001:db8:1::2/64
+	192.0.2.2/24,192.0.2.3/24,192.0.2.4/24,192.0.2.5/24,192.0.2.6/24,2001:db8:1::2/64
 
 FRR_CONF="router bgp 64500
  bgp router-id 192.0.2.1
@@ -25,6 +26,10 @@ FRR_CONF="router bgp 64500
  neighbor 192.0.2.4 ttl-security hops 1
  neighbor 192.0.2.5 remote-as 64501
  neighbor 192.0.2.5 password s3cret-md5
+ neighbor 192.0.2.6 remote-as 64501
+ neighbor 192.0.2.6 password s3cret-md5
+ neighbor 192.0.2.6 ttl-security hops 1
+ neighbor 192.0.2.6 timers connect 1
  neighbor 2001:db8:1::2 remote-as 64501
  address-family ipv4 unicast
   no neighbor 2001:db8:1::2 activate
@@ -96,6 +101,16 @@ speaker gtsm --peer 192.0.2.1 --local 192.0.2.4 --ttl-security 203.0.113.56/32
 lab_wait 20 "GTSM session established" lab_frr_established r 192.0.2.4
 lab_wait 5 "GTSM route" lab_frr_has_route r ipv4 203.0.113.56/32
 echo "ok 5 - GTSM"
+
+# 4b. Passive: the speaker only listens (MD5 key on the listener before FRR's SYN, GTSM
+# set on the accepted socket); FRR connects to it.
+speaker passive --peer 192.0.2.1 --local 192.0.2.6 --passive --password s3cret-md5 \
+	--ttl-security --families ipv4 203.0.113.58/32
+lab_wait 20 "passive session established" lab_frr_established r 192.0.2.6
+lab_wait 5 "route over the passive session" lab_frr_has_route r ipv4 203.0.113.58/32
+got=$(lab_frr_route r ipv4 203.0.113.58/32 "p['nexthops'][0]['ip']")
+[ "$got" = "192.0.2.6" ] || lab_fail "passive session next hop: $got"
+echo "ok 5b - passive session with TCP-MD5 and GTSM (FRR connects)"
 
 # 5. FRR restarted: sessions and routes come back.
 lab_frr_stop r
