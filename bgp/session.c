@@ -30,6 +30,8 @@
 #define BACKOFF_MAX     SEC(120)
 #define BACKOFF_STEPS   32      /* the back-off stops growing at 32 x connect_retry */
 #define STABLE_SESSION  SEC(30) /* an Established session this old resets the back-off */
+#define CONNECT_MIN     SEC(1)  /* a TCP connect gets at least this long, */
+#define CONNECT_MAX     SEC(30) /* and at most this long (RFC 4271 ConnectRetryTimer) */
 #define RBUF_SIZE       (16 * BGP_MAX_LEN)
 #define LOCAL_PREF_IBGP 100
 
@@ -727,6 +729,12 @@ conn_fsm(struct bgp_conn *c, enum conn_ev ev, const struct bgp_msg *m)
 
 	switch (ev) {
 	case EV_HOLD_EXPIRED:
+		if (c->state == BGP_ST_CONNECT) {
+			/* RFC 4271 §8.2.2: ConnectRetryTimer_Expires in Connect drops the
+			 * attempt; the kernel alone would keep retrying SYNs for minutes. */
+			conn_close(c, NULL, "connect timed out");
+			return;
+		}
 		bgp_notify_set(&n, BGP_ERR_HOLD, 0, NULL, 0);
 		conn_close(c, &n, "hold timer expired");
 		return;
@@ -970,6 +978,7 @@ static void
 peer_connect(void *arg)
 {
 	struct bgp_peer *p = arg;
+	struct bgp_conn *c;
 	int fd;
 
 	p->st.next_connect = 0;
@@ -983,10 +992,13 @@ peer_connect(void *arg)
 		peer_schedule_retry(p);
 		return;
 	}
-	if (conn_new(p, CONN_OUT, fd, BGP_ST_CONNECT) == NULL) {
+	if ((c = conn_new(p, CONN_OUT, fd, BGP_ST_CONNECT)) == NULL) {
 		peer_schedule_retry(p);
 		return;
 	}
+	/* The hold timer doubles as the connect timeout until TCP is up. */
+	loop_timer_set(
+	    p->b->l, &c->hold, MIN(MAX(p->conf.connect_retry, CONNECT_MIN), CONNECT_MAX));
 	peer_update_state(p, "connecting");
 }
 

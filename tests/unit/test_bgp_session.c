@@ -1050,6 +1050,51 @@ test_connect_back_off_grows_jittered_and_capped(void **state)
 }
 
 static void
+test_connect_that_hangs_times_out_and_retries(void **state)
+{
+	struct bgp_peer_conf c = base_conf();
+	struct sockaddr_in sin = {.sin_family = AF_INET};
+	struct bgp_peer_stats st;
+	usec_t at[2] = {0, 0}, end;
+	int fill[3], i, n = 0;
+	struct fx f;
+
+	(void)state;
+	c.passive = false;
+	c.connect_retry = MSEC(100); /* the connect timeout is then its 1 s minimum */
+	memset(&f, 0, sizeof(f));
+	fx_start(&f, &c);
+	bgp_peer_remove(f.p);
+	/* A listener whose accept queue is full drops further SYNs: connect() hangs. */
+	f.lfd = tcp_listener(&f.lport);
+	assert_int_equal(listen(f.lfd, 0), 0);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons(f.lport);
+	for (i = 0; i < 3; i++) {
+		fill[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		connect(fill[i], (struct sockaddr *)&sin, sizeof(sin));
+	}
+	run(&f, MSEC(50));
+	c.port = f.lport;
+	f.p = bgp_peer_add(f.b, &c);
+	assert_non_null(f.p);
+	end = mono_now() + SEC(3);
+	while (n < 2 && mono_now() < end) {
+		loop_run_once(f.l, MSEC(1));
+		bgp_peer_get_stats(f.p, &st);
+		if (st.connect_attempts > (uint64_t)n)
+			at[n++] = mono_now();
+	}
+	assert_int_equal(n, 2);
+	/* 1 s connect timeout, then the 75-100 ms back-off. */
+	assert_true(at[1] - at[0] >= MSEC(1050) && at[1] - at[0] <= MSEC(1300));
+	assert_non_null(strstr(st.last_error, "connect timed out"));
+	for (i = 0; i < 3; i++)
+		close(fill[i]);
+	fx_stop(&f);
+}
+
+static void
 test_passive_listener_accepts_only_the_peer(void **state)
 {
 	struct bgp_peer_conf c = base_conf();
@@ -1211,6 +1256,7 @@ main(void)
 	    cmocka_unit_test(test_collision_keeps_the_peers_connection_when_its_id_is_higher),
 	    cmocka_unit_test(test_new_connection_while_established_gets_cease_6_7),
 	    cmocka_unit_test(test_connect_back_off_grows_jittered_and_capped),
+	    cmocka_unit_test(test_connect_that_hangs_times_out_and_retries),
 	    cmocka_unit_test(test_passive_listener_accepts_only_the_peer),
 	    cmocka_unit_test(test_update_flood_keeps_keepalives_on_time_and_memory_flat),
 	};
