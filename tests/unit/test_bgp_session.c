@@ -681,12 +681,12 @@ test_hold_expiry_sends_4_0_after_keepalives_at_a_third(void **state)
 	assert_int_equal(msg[18], BGP_MSG_NOTIFICATION);
 	assert_int_equal(msg[19], BGP_ERR_HOLD);
 	assert_int_equal(msg[20], 0);
-	assert_true(mono_now() - t0 >= MSEC(2900) && mono_now() - t0 <= MSEC(3400));
+	assert_true(mono_now() - t0 >= MSEC(2900) && mono_now() - t0 <= MSEC(3600));
 	assert_true(nka >= 2 && nka <= 4);
 	for (i = 0; i < nka; i++) {
 		usec_t gap = ka[i] - last;
 
-		assert_true(gap >= MSEC(700) && gap <= MSEC(1100));
+		assert_true(gap >= MSEC(700) && gap <= MSEC(1200)); /* slack for a busy host */
 		last = ka[i];
 	}
 	assert_int_equal(fp_next(&f, p, SEC(1), msg), 0);
@@ -1041,7 +1041,7 @@ test_connect_back_off_grows_jittered_and_capped(void **state)
 		usec_t nominal = MIN(MSEC(20) << (i - 1), MSEC(640)), gap = at[i] - at[i - 1];
 
 		assert_true(gap >= nominal * 3 / 4 - MSEC(2));
-		assert_true(gap <= nominal + MSEC(15));
+		assert_true(gap <= nominal + MSEC(40)); /* slack for a busy host */
 		if (gap < nominal * 98 / 100)
 			jittered++;
 	}
@@ -1087,7 +1087,7 @@ test_connect_that_hangs_times_out_and_retries(void **state)
 	}
 	assert_int_equal(n, 2);
 	/* 1 s connect timeout, then the 75-100 ms back-off. */
-	assert_true(at[1] - at[0] >= MSEC(1050) && at[1] - at[0] <= MSEC(1300));
+	assert_true(at[1] - at[0] >= MSEC(1050) && at[1] - at[0] <= MSEC(1500));
 	assert_non_null(strstr(st.last_error, "connect timed out"));
 	for (i = 0; i < 3; i++)
 		close(fill[i]);
@@ -1229,7 +1229,7 @@ test_update_flood_keeps_keepalives_on_time_and_memory_flat(void **state)
 	assert_int_equal(st.rx_prefixes[BGP_FAM_IPV4], ctr);
 	assert_true(ctr >= 100000);
 	assert_true(nka >= 3);
-	assert_true(maxgap <= MSEC(1150));
+	assert_true(maxgap <= MSEC(1250)); /* at most 1 s, plus slack for a busy host */
 	assert_true(rss1 - rss0 < 1024);
 	fp_free(p);
 	fx_stop(&f);
