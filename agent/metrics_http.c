@@ -126,10 +126,10 @@ metrics_http_open(struct loop *l, struct agent *a, const struct endpoint *listen
 	m->epfd = -1;
 	loop_timer_init(&m->timer, on_timer, m);
 	m->d = MHD_start_daemon(flags, listen->port, NULL, NULL, on_request, m,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT,
-	    (unsigned)METRICS_HTTP_CLIENTS_MAX, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned)METRICS_HTTP_TIMEOUT_S, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)METRICS_HTTP_CLIENTS_MAX,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)METRICS_HTTP_TIMEOUT_S,
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
 	if (m->d == NULL) {
 		log_warnx("metrics: cannot listen on %s", where);
 		goto fail;
