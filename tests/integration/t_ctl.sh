@@ -3,11 +3,24 @@
 # follows a tcp probe whose port is opened and closed and an exec probe; drain and undrain
 # change it and an operator's drain survives a restart; reload of a broken file is
 # refused with exit 1 and changes nothing; /metrics parses and follows the state;
-# sd_notify READY=1, STATUS= and STOPPING=1 reach a NOTIFY_SOCKET listener.
+# sd_notify READY=1, STATUS= and STOPPING=1 reach a NOTIFY_SOCKET listener; the peer
+# part of both matches a real FRR session.
 set -eu
 . "$(dirname "$0")/../lab/lab.sh"
 lab_init
+lab_ns r
 lab_ns p
+lab_link r p 192.0.2.1/24 192.0.2.2/24
+lab_frr_start r "router bgp 64500
+ bgp router-id 192.0.2.1
+ no bgp ebgp-requires-policy
+ no bgp network import-check
+ neighbor 192.0.2.2 remote-as 64501
+ neighbor 192.0.2.2 timers 3 9
+ neighbor 192.0.2.2 timers connect 1
+ address-family ipv4 unicast
+  network 198.51.100.0/24
+ exit-address-family"
 d=$LAB_DIR/p
 mkdir -p "$d"
 sock=$d/run/pharosd.sock
@@ -38,6 +51,12 @@ interval = 300ms
 timeout = 200ms
 rise = 1
 fall = 1
+
+[peer:r1]
+address = 192.0.2.1
+asn = 64500
+hold_time = 9s
+connect_retry = 1s
 
 [service:web]
 prefixes = 203.0.113.80/32
@@ -131,10 +150,26 @@ grep -q '^web  *up ' "$d/table.txt" || lab_fail "table: $(cat "$d/table.txt")"
 grep -q '^  probe tcp  *tcp  *up ' "$d/table.txt" || lab_fail "table: no tcp probe line"
 metrics 'm["pharos_service_up{service=\"web\"}"] == 1 and m["pharos_probe_up{probe=\"tcp\"}"] == 1' ||
 	lab_fail "metrics do not say web is up"
-echo "ok 2 - status --json, the table and /metrics agree that web is up"
+lab_wait 20 "session established" st 's["peers"][0]["state"] == "Established"'
+lab_wait 5 "route in FRR" lab_frr_has_route r ipv4 203.0.113.80/32
+lab_wait 5 "prefix counts" st 's["peers"][0]["prefixes_announced"] == 1 and s["peers"][0]["prefixes_received"]["ipv4"] >= 1' || lab_fail "counts: $(cat "$d/st.json")"
+st 's["peers"][0]["address"] == "192.0.2.1" and s["peers"][0]["asn"] == 64500 and s["peers"][0]["hold_time"] == 9 and s["peers"][0]["families"] == ["ipv4"] and s["peers"][0]["uptime"] > 0' ||
+	lab_fail "peer details wrong: $(cat "$d/st.json")"
+metrics 'm["pharos_peer_established{peer=\"r1\"}"] == 1 and m["pharos_peer_prefixes_announced{peer=\"r1\"}"] == 1 and m["pharos_peer_prefixes_received{peer=\"r1\",family=\"ipv4\"}"] >= 1 and m["pharos_bgp_messages_total{peer=\"r1\",direction=\"out\",type=\"update\"}"] >= 1 and m["pharos_bgp_messages_total{peer=\"r1\",direction=\"in\",type=\"open\"}"] == 1' ||
+	lab_fail "peer metrics wrong"
+ctl status | grep -q '^r1  *192.0.2.1  *Established .* 1  *[1-9][0-9]*/0 ' || lab_fail "peer table line"
+lab_exec p python3 -c 'import urllib.request, urllib.error
+try:
+    urllib.request.urlopen("http://127.0.0.1:9477/other", timeout=3)
+except urllib.error.HTTPError as e:
+    raise SystemExit(0 if e.code == 404 else 1)
+raise SystemExit(1)' || lab_fail "/other is not a 404"
+echo "ok 2 - status --json, the table and /metrics agree with the probes and FRR"
 
 lab_stop "$tcp_pid"
 lab_wait 5 "web down" st 'web["state"] == "down" and pr["tcp"]["state"] == "down"'
+lab_wait 5 "withdrawn in status" st 's["peers"][0]["prefixes_announced"] == 0'
+lab_wait_not 5 "withdrawn in FRR" lab_frr_has_route r ipv4 203.0.113.80/32
 st 'pr["flag"]["state"] == "up" and pr["tcp"]["fail"] >= 1' || lab_fail "probe state wrong"
 metrics 'm["pharos_service_up{service=\"web\"}"] == 0 and m["pharos_probe_up{probe=\"tcp\"}"] == 0 and m["pharos_probe_checks_total{probe=\"tcp\",result=\"fail\"}"] >= 1' ||
 	lab_fail "metrics do not follow the closed port"
@@ -162,8 +197,10 @@ grep -qx 'STOPPING=1' "$d/notify.log" || lab_fail "no STOPPING=1"
 rc=0
 ctl status >/dev/null 2>&1 || rc=$?
 [ $rc = 2 ] || lab_fail "pharosctl without an agent: exit $rc"
+export NOTIFY_SOCKET="$d/notify.sock"
 lab_pharosd p "$(conf)"
 pid=$LAB_LASTPID
+unset NOTIFY_SOCKET
 lab_wait 5 "restarted" st 'True'
 sleep 1
 st 'web["state"] == "drained" and web["drained"]' || lab_fail "drain forgotten across a restart"
@@ -182,6 +219,7 @@ st 'web["state"] == "up" and s["agent"]["reload_failures"] == 1' || lab_fail "st
 cp "$d/good.ini" "$d/pharosd.ini"
 ctl reload || lab_fail "reload of a good file failed"
 st 's["agent"]["reloads"] == 1 and web["state"] == "up"' || lab_fail "reload not counted"
+grep -q '^RELOADING=1 MONOTONIC_USEC=[0-9]*$' "$d/notify.log" || lab_fail "no RELOADING=1"
 echo "ok 6 - reload of a broken file: exit 1 with file:line errors, nothing changed"
 
 lab_stop "$pid"
