@@ -14,7 +14,7 @@ CC      ?= cc
 PKG_CONFIG ?= pkg-config
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
-PKGS := libmnl inih libcurl
+PKGS := libmnl inih libcurl libmicrohttpd
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 TEST_LIBS  := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
@@ -92,9 +92,9 @@ $(BUILD)/pharosd: $(call obj,agent/main.c) $(ARCHIVES)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(ARCHIVES) $(PKG_LIBS)
 
-$(BUILD)/pharosctl: $(call obj,agent/pharosctl.c) $(A_LIB)
+$(BUILD)/pharosctl: $(call obj,agent/pharosctl.c) $(A_AGENT) $(A_LIB)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(A_LIB)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(A_AGENT) $(A_LIB)
 
 $(BUILD)/pharos-dnsd: $(call obj,dnsd/main.c) $(A_DNSD) $(A_LIB)
 	@$(if $(Q),echo "  LD      $@")

@@ -9,6 +9,9 @@
 
 #include "agent/agent.h"
 #include "agent/config.h"
+#include "agent/control.h"
+#include "agent/metrics_http.h"
+#include "agent/sdnotify.h"
 #include "lib/log.h"
 #include "lib/loop.h"
 
@@ -89,11 +92,35 @@ check_config(const struct options *o)
 	return 0;
 }
 
+/* The agent and the servers around it: control socket, metrics, systemd. */
+struct daemon {
+	struct agent *a;
+	struct ctl *ctl;
+	struct metrics_http *metrics;
+	struct sdnotify *sd;
+};
+
 static void
 on_stop(int signo, void *arg)
 {
+	struct daemon *d = arg;
+
 	log_info("received %s", strsignal(signo));
-	agent_shutdown(arg);
+	sdnotify_stopping(d->sd);
+	agent_shutdown(d->a);
+}
+
+/* reload: SIGHUP and pharosctl reload, told to systemd. */
+static int
+reload(void *arg, FILE *errs)
+{
+	struct daemon *d = arg;
+	int rc;
+
+	sdnotify_reloading(d->sd);
+	rc = agent_reload(d->a, errs);
+	sdnotify_ready(d->sd);
+	return rc;
 }
 
 static void
@@ -101,26 +128,49 @@ on_reload(int signo, void *arg)
 {
 	(void)signo;
 	log_info("received SIGHUP: reloading");
-	agent_reload(arg, NULL);
+	reload(arg, NULL);
 }
 
 /* install_signals: SIGTERM/SIGINT stop gracefully, SIGHUP reloads; all through the loop. */
 static void
-install_signals(struct loop *l, struct agent *a)
+install_signals(struct loop *l, struct daemon *d)
 {
 	signal(SIGPIPE, SIG_IGN);
-	if (loop_signal(l, SIGTERM, on_stop, a) == -1 || loop_signal(l, SIGINT, on_stop, a) == -1 ||
-	    loop_signal(l, SIGHUP, on_reload, a) == -1)
+	if (loop_signal(l, SIGTERM, on_stop, d) == -1 || loop_signal(l, SIGINT, on_stop, d) == -1 ||
+	    loop_signal(l, SIGHUP, on_reload, d) == -1)
 		fatal("signalfd");
+}
+
+/* open_servers: the control socket (required), metrics (when configured; a busy port
+ * only costs the metrics) and systemd notification (when under systemd). Changes of
+ * control_socket and metrics_listen take effect at restart. */
+static void
+open_servers(struct loop *l, const struct cfg *cfg, struct daemon *d)
+{
+	d->ctl = ctl_open(l, d->a, cfg->agent.control_socket, reload, d);
+	if (d->ctl == NULL)
+		fatalx("cannot open the control socket %s", cfg->agent.control_socket);
+	if (cfg->agent.metrics_listen.addr.af != AF_UNSPEC &&
+	    (d->metrics = metrics_http_open(l, d->a, &cfg->agent.metrics_listen)) == NULL)
+		log_warnx("metrics disabled: see the error above");
+	d->sd = sdnotify_open(l, d->a);
+}
+
+static void
+close_servers(struct daemon *d)
+{
+	sdnotify_close(d->sd);
+	metrics_http_close(d->metrics);
+	ctl_close(d->ctl);
 }
 
 /* run: the daemon: load, start (addresses, sessions, probes), loop until stopped. */
 static int
 run(const struct options *o)
 {
+	struct daemon d = {0};
 	struct cfg *cfg;
 	struct loop *l;
-	struct agent *a;
 
 	log_init("pharosd", o->debug ? LOG_LVL_DEBUG : LOG_LVL_INFO, 0);
 	if ((cfg = cfg_load(o->config, stderr)) == NULL)
@@ -129,13 +179,15 @@ run(const struct options *o)
 		log_set_level(cfg->agent.log_level);
 	if ((l = loop_new()) == NULL)
 		fatal("epoll");
-	a = agent_new(l, cfg, o->config);
-	install_signals(l, a);
-	if (agent_start(a) == -1)
+	d.a = agent_new(l, cfg, o->config);
+	install_signals(l, &d);
+	open_servers(l, cfg, &d);
+	if (agent_start(d.a) == -1)
 		fatalx("cannot start: see the errors above");
 	if (loop_run(l) == -1)
 		fatalx("event loop failed");
-	agent_free(a);
+	close_servers(&d);
+	agent_free(d.a);
 	loop_free(l);
 	return 0;
 }

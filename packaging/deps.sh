@@ -6,7 +6,7 @@
 # Idempotent: with everything present it runs no apt-get at all.
 set -eu
 
-build="build-essential pkg-config libmnl-dev libinih-dev libcurl4-openssl-dev"
+build="build-essential pkg-config libmnl-dev libinih-dev libcurl4-openssl-dev libmicrohttpd-dev"
 lab="iproute2 frr bird2 knot-dnsutils nftables procps"
 check="$build $lab libcmocka-dev clang-format python3 valgrind openssl"
 demo="$build $lab"

@@ -33,7 +33,7 @@ if [ -s "${TMPDIR:-/tmp}/pharos-check-deps.$$" ]; then
 fi
 rm -f "${TMPDIR:-/tmp}/pharos-check-deps.$$"
 # Only the module that owns a library includes it.
-for pair in "libmnl/:netlink" "curl/:probes" "ini.h:agent/config.c"; do
+for pair in "libmnl/:netlink" "curl/:probes" "ini.h:agent/config.c" "microhttpd.h:agent/metrics_http.c"; do
 	pat=${pair%%:*} owner=${pair#*:}
 	hits=$(grep -l "#include <$pat" lib/*.[ch] netlink/*.[ch] probes/*.[ch] bgp/*.[ch] \
 		agent/*.[ch] dnsd/*.[ch] 2>/dev/null | grep -v "^$owner" || true)
