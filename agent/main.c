@@ -9,6 +9,7 @@
 
 #include "agent/agent.h"
 #include "agent/config.h"
+#include "agent/privdrop.h"
 #include "lib/log.h"
 #include "lib/loop.h"
 
@@ -133,6 +134,8 @@ run(const struct options *o)
 	install_signals(l, a);
 	if (agent_start(a) == -1)
 		fatalx("cannot start: see the errors above");
+	if (agent_privdrop(cfg) == -1)
+		fatalx("cannot drop privileges");
 	if (loop_run(l) == -1)
 		fatalx("event loop failed");
 	agent_free(a);
