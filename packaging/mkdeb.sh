@@ -34,6 +34,9 @@ pharos ($version) unstable; urgency=medium
 EOC
 
 cd "$src"
+# The caller's make variables (BUILD from make integration, DESTDIR, ...) must not leak
+# into the package build: dh_auto_clean would `make clean` the caller's build directory.
+unset BUILD DESTDIR PREFIX SBINDIR BINDIR SYSCONFDIR MANDIR SANITIZE MAKEFLAGS MAKELEVEL MFLAGS
 dpkg-buildpackage -us -uc -b >"$out/build.log" 2>&1 || {
 	tail -n 40 "$out/build.log" >&2
 	echo "mkdeb: dpkg-buildpackage failed, see $out/build.log" >&2
