@@ -3,6 +3,7 @@
 #   make demo       the lab demo   make install    DESTDIR=... PREFIX=/usr
 #   make SANITIZE=1 check          ASan+UBSan build of everything
 #   make bench      probe cost and detection figures
+#   make deb        the Debian package, into $(BUILD)/deb (DEBDIR=...)
 BUILD   ?= build
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -142,6 +143,12 @@ demo:
 	$(MAKE) all
 	@BUILD=$(abspath $(BUILD)) sh tests/lab/demo.sh
 
+# The Debian package (packaging/debian, built in a copy of the tree under DEBDIR).
+DEBDIR ?= $(BUILD)/deb
+deb:
+	@sh packaging/deps.sh deb
+	@sh packaging/mkdeb.sh $(DEBDIR)
+
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/pharos/conf.d
 	install -m 0755 $(BUILD)/pharosd $(DESTDIR)$(SBINDIR)/pharosd
@@ -155,7 +162,7 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps unit check-deps check-format integration check demo install clean FORCE unit-bins tools bench
+.PHONY: deb all deps unit check-deps check-format integration check demo install clean FORCE unit-bins tools bench
 FORCE:
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

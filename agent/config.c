@@ -553,6 +553,7 @@ cfg_free(struct cfg *cfg)
 	free(cfg->agent.interface);
 	free(cfg->agent.control_socket);
 	free(cfg->agent.state_dir);
+	free(cfg->agent.user);
 	free(cfg->path);
 	free(cfg);
 }

@@ -82,6 +82,7 @@ struct cfg_agent {
 	struct endpoint metrics_listen; /* addr.af == AF_UNSPEC: metrics off */
 	enum log_level log_level;
 	usec_t drain_time;
+	char *user; /* switch to this user after start-up; NULL: stay as started */
 };
 
 struct cfg_peer {

@@ -69,6 +69,22 @@ p_socket_path(struct build *b, const char *v, void *obj, const struct keydef *kd
 	return p_path(b, v, obj, kd, why);
 }
 
+/* p_user: a user name as useradd(8) accepts it; whether it exists is checked at start. */
+static int
+p_user(struct build *b, const char *v, void *obj, const struct keydef *kd, const char **why)
+{
+	const char *c;
+
+	*why = "not a user name (letters, digits, '_', '-' and '.', not starting with '-')";
+	if (strlen(v) > 32 || v[0] == '-')
+		return -1;
+	for (c = v; *c != '\0'; c++) {
+		if (!isalnum((unsigned char)*c) && strchr("_-.", *c) == NULL)
+			return -1;
+	}
+	return p_str(b, v, obj, kd, why);
+}
+
 static int
 p_ifname(struct build *b, const char *v, void *obj, const struct keydef *kd, const char **why)
 {
@@ -671,6 +687,7 @@ const struct keydef cfg_agent_keys[] = {
     {"metrics_listen", p_endpoint, AGENT(metrics_listen), K_EMPTY, 0, 9477, 0},
     {"log_level", p_log_level, AGENT(log_level), 0, 0, 0, 0},
     {"drain_time", p_duration, AGENT(drain_time), 0, 0, 0, 0},
+    {"user", p_user, AGENT(user), K_EMPTY, 0, 0, 0},
 };
 
 const struct keydef cfg_peer_keys[] = {

@@ -102,6 +102,7 @@ print_agent(const struct cfg_agent *a, FILE *f)
 	kv_endpoint(f, "metrics_listen", &a->metrics_listen);
 	kv_str(f, "log_level", log_names[a->log_level]);
 	kv_dur(f, "drain_time", a->drain_time);
+	kv_str(f, "user", a->user);
 }
 
 static void

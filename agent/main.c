@@ -11,6 +11,7 @@
 #include "agent/config.h"
 #include "agent/control.h"
 #include "agent/metrics_http.h"
+#include "agent/privdrop.h"
 #include "agent/sdnotify.h"
 #include "lib/log.h"
 #include "lib/loop.h"
@@ -184,6 +185,8 @@ run(const struct options *o)
 	open_servers(l, cfg, &d);
 	if (agent_start(d.a) == -1)
 		fatalx("cannot start: see the errors above");
+	if (agent_privdrop(cfg) == -1)
+		fatalx("cannot drop privileges");
 	if (loop_run(l) == -1)
 		fatalx("event loop failed");
 	close_servers(&d);

@@ -3,11 +3,10 @@
 #include "dnsd/server.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <poll.h>
 #include <pthread.h>
-#include <pwd.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include "dnsd/answer.h"
 #include "dnsd/zone.h"
 #include "lib/log.h"
+#include "lib/privdrop.h"
 #include "lib/loop.h"
 #include "lib/util.h"
 
@@ -496,22 +496,20 @@ fail:
 	return NULL;
 }
 
+/* drop_privileges: the sockets are bound; keep no capability at all, as user if set (or
+ * as systemd's User=, clearing the CAP_NET_BIND_SERVICE it granted). Root without a user
+ * stays root, as configured. */
 static int
 drop_privileges(const char *user)
 {
-	struct passwd *pw;
+	bool switching = user != NULL && user[0] != '\0';
 
-	if (user == NULL || user[0] == '\0')
+	if (!switching && geteuid() == 0)
 		return 0;
-	if ((pw = getpwnam(user)) == NULL) {
-		log_warnx("user %s: unknown", user);
+	if (privdrop(switching ? user : NULL, 0) < 0)
 		return -1;
-	}
-	if (setgroups(1, &pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
-		log_warn("dropping privileges to %s", user);
-		return -1;
-	}
-	log_info("running as %s", user);
+	if (switching)
+		log_info("running as %s", user);
 	return 0;
 }
 

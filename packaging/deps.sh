@@ -3,19 +3,22 @@
 #   deps.sh build   compile pharos
 #   deps.sh check   build + run every test (make check)
 #   deps.sh demo    build + run the lab demo (make demo)
+#   deps.sh deb     build the Debian package (make deb)
 # Idempotent: with everything present it runs no apt-get at all.
 set -eu
 
 build="build-essential pkg-config libmnl-dev libinih-dev libcurl4-openssl-dev libmicrohttpd-dev"
 lab="iproute2 frr bird2 knot-dnsutils nftables procps"
-check="$build $lab libcmocka-dev clang-format python3 valgrind openssl"
+deb="$build debhelper dpkg-dev fakeroot lintian"
+check="$build $lab libcmocka-dev clang-format python3 valgrind openssl debhelper dpkg-dev fakeroot lintian mandoc ansible-core"
 demo="$build $lab"
 
 case "${1:-check}" in
 build) want=$build ;;
 check) want=$check ;;
 demo)  want=$demo ;;
-*) echo "usage: $0 build|check|demo" >&2; exit 2 ;;
+deb)   want=$deb ;;
+*) echo "usage: $0 build|check|demo|deb" >&2; exit 2 ;;
 esac
 
 missing=
