@@ -29,6 +29,7 @@ struct rl_slot {
 static const char *log_prog = "pharos";
 static enum log_level log_level = LOG_LVL_INFO;
 static int log_syslog;
+static int log_stamp; /* wall-clock stamps on stderr, unless journald adds its own */
 static struct rl_slot rl_slots[RL_SLOTS];
 static unsigned long rl_total;
 
@@ -38,6 +39,7 @@ log_init(const char *progname, enum log_level level, int to_syslog)
 	log_prog = progname;
 	log_level = level;
 	log_syslog = to_syslog;
+	log_stamp = getenv("JOURNAL_STREAM") == NULL;
 	if (to_syslog)
 		openlog(progname, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
@@ -136,6 +138,16 @@ log_vmsg(enum log_level level, int errnum, const char *fmt, va_list ap)
 		snprintf(note, sizeof(note), " (%u identical messages suppressed)", dropped);
 	if (log_syslog) {
 		syslog(level_prio[level], "%s%s", msg, note);
+	} else if (log_stamp) {
+		usec_t now = mono_wall();
+		time_t t = (time_t)(now / USEC_PER_SEC);
+		struct tm tm;
+		char ts[32];
+
+		localtime_r(&t, &tm);
+		strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+		fprintf(stderr, "%s.%03d %s: %s: %s%s\n", ts, (int)(now % USEC_PER_SEC / 1000),
+		    log_prog, level_names[level], msg, note);
 	} else {
 		fprintf(stderr, "%s: %s: %s%s\n", log_prog, level_names[level], msg, note);
 		fflush(stderr);
