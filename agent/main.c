@@ -26,16 +26,18 @@ struct options {
 	const char *config;
 	enum main_mode mode;
 	bool debug;
+	bool syslog; /* log to syslog instead of stderr */
 };
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: pharosd [-c FILE] [-t] [-T] [-d|--debug] [-V] [-h]\n"
+	fprintf(f, "usage: pharosd [-c FILE] [-t] [-T] [-d|--debug] [-s|--syslog] [-V] [-h]\n"
 	           "  -c FILE   configuration file (default " CFG_DEFAULT_PATH ")\n"
 	           "  -t        check the configuration, print a summary and exit\n"
 	           "  -T        check the configuration, print it normalised and exit\n"
 	           "  -d        debug logging\n"
+	           "  -s        log to syslog (default: stderr, which journald takes)\n"
 	           "  -V        print the version and exit\n"
 	           "  -h        print this help and exit\n");
 }
@@ -46,6 +48,7 @@ parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 	    {"debug", no_argument, NULL, 'd'},
+	    {"syslog", no_argument, NULL, 's'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -55,12 +58,14 @@ parse_args(int argc, char **argv, struct options *o)
 	o->config = CFG_DEFAULT_PATH;
 	o->mode = MAIN_RUN;
 	o->debug = false;
-	while ((ch = getopt_long(argc, argv, "c:tTdVh", longopts, NULL)) != -1) {
+	o->syslog = false;
+	while ((ch = getopt_long(argc, argv, "c:tTdsVh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': o->config = optarg; break;
 		case 't': o->mode = MAIN_TEST; break;
 		case 'T': o->mode = MAIN_PRINT; break;
 		case 'd': o->debug = true; break;
+		case 's': o->syslog = true; break;
 		case 'V': printf("pharosd %s\n", PHAROS_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;
@@ -173,7 +178,7 @@ run(const struct options *o)
 	struct cfg *cfg;
 	struct loop *l;
 
-	log_init("pharosd", o->debug ? LOG_LVL_DEBUG : LOG_LVL_INFO, 0);
+	log_init("pharosd", o->debug ? LOG_LVL_DEBUG : LOG_LVL_INFO, o->syslog);
 	if ((cfg = cfg_load(o->config, stderr)) == NULL)
 		fatalx("configuration %s has errors, not starting", o->config);
 	if (!o->debug)
