@@ -43,15 +43,13 @@ protocol bgp pas from pharos {
 
 # speaker NAME ARGS...: start bgp_speaker in p with a control fifo.
 speaker() {
-	name=$1
+	_sn=$1
 	shift
-	mkfifo "$LAB_DIR/$name.ctl"
-	lab_bg p "$name" sh -c "exec $SPK -d --asn 64501 --id 192.0.2.2 --peer-as 64500 $* \
-		<>$LAB_DIR/$name.ctl >$LAB_DIR/$name.out"
+	lab_tool p "$_sn" "$SPK -d --asn 64501 --id 192.0.2.2 --peer-as 64500 $*"
 }
 
 ctl() {
-	echo "$2" >"$LAB_DIR/$1.ctl"
+	lab_tool_cmd "$1" "$2"
 }
 
 # bird_established PROTO: BIRD's BGP protocol PROTO is Established.

@@ -42,16 +42,14 @@ lab_frr_start r "$FRR_CONF"
 
 # speaker NAME ARGS...: start bgp_speaker in p with a control fifo on fd chosen by name.
 speaker() {
-	name=$1
+	_sn=$1
 	shift
-	mkfifo "$LAB_DIR/$name.ctl"
-	lab_bg p "$name" sh -c "exec $SPK -d --asn 64501 --id 192.0.2.2 --peer-as 64500 $* \
-		<>$LAB_DIR/$name.ctl >$LAB_DIR/$name.out"
+	lab_tool p "$_sn" "$SPK -d --asn 64501 --id 192.0.2.2 --peer-as 64500 $*"
 }
 
 # ctl NAME COMMAND: send one command line to speaker NAME.
 ctl() {
-	echo "$2" >"$LAB_DIR/$1.ctl"
+	lab_tool_cmd "$1" "$2"
 }
 
 # 1. IPv4 session carrying IPv4 and IPv6 routes with MED, communities, large communities.

@@ -23,18 +23,16 @@ lab_link f p 198.51.100.1/24 198.51.100.2/24
 
 # speaker NAME ARGS...: bgp_speaker in p with a control fifo; sets SPK_PID.
 speaker() {
-	name=$1
+	_sn=$1
 	shift
-	mkfifo "$LAB_DIR/$name.ctl"
-	lab_bg p "$name" sh -c "exec $SPK --asn 64501 --id 192.0.2.2 $* \
-		<>$LAB_DIR/$name.ctl >$LAB_DIR/$name.out"
+	lab_tool p "$_sn" "$SPK --asn 64501 --id 192.0.2.2 $*"
 	SPK_PID=$LAB_LASTPID
 }
 
 # status NAME: ask speaker NAME for its status line and print it.
 status() {
 	n=$(wc -l <"$LAB_DIR/$1.out")
-	echo status >"$LAB_DIR/$1.ctl"
+	lab_tool_cmd "$1" status
 	i=0
 	while [ "$(wc -l <"$LAB_DIR/$1.out")" -le "$n" ] && [ $i -lt 50 ]; do
 		sleep 0.1
@@ -52,10 +50,8 @@ now_ms() {
 }
 
 # 1. The full table into the speaker.
-mkfifo "$LAB_DIR/flood.ctl"
-lab_bg r flood sh -c "exec $FLOOD --listen 192.0.2.1 --asn 64500 --peer-as 64501 \
-	--hold 9 --count $N4 --count6 $N6 --delay 1000 --sync \
-	<>$LAB_DIR/flood.ctl >$LAB_DIR/flood.out"
+lab_tool r flood "$FLOOD --listen 192.0.2.1 --asn 64500 --peer-as 64501 \
+	--hold 9 --count $N4 --count6 $N6 --delay 1000 --sync"
 speaker spk --peer 192.0.2.1 --local 192.0.2.2 --peer-as 64500 --hold 9 203.0.113.53/32
 pid=$SPK_PID
 lab_wait 20 "flood session established" grep -q '^established' "$LAB_DIR/flood.out"

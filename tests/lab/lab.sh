@@ -283,3 +283,19 @@ lab_route_monitor() {
 lab_now() {
 	date +%s.%6N
 }
+
+# lab_tool NAME TOOL CMDLINE: start a test tool (bgp_speaker, bgp_flood, ...) in namespace
+# NAME, reading command lines from the fifo $LAB_DIR/TOOL.ctl, answering into
+# $LAB_DIR/TOOL.out, logging into $LAB_DIR/TOOL.log; sets LAB_LASTPID.
+lab_tool() {
+	_ln=$1 _lt=$2
+	shift 2
+	mkfifo "$LAB_DIR/$_lt.ctl"
+	lab_bg "$_ln" "$_lt" sh -c "exec $* <>$LAB_DIR/$_lt.ctl >$LAB_DIR/$_lt.out"
+}
+
+# lab_tool_cmd TOOL LINE: send one command line; bounded, so a dead tool cannot hang.
+lab_tool_cmd() {
+	timeout 5 sh -c 'echo "$1" >"$2"' _ "$2" "$LAB_DIR/$1.ctl" ||
+		lab_fail "tool $1 does not read its commands"
+}
