@@ -19,6 +19,7 @@ drain_time = 0
 
 [service:dns]
 prefixes = 203.0.113.53/32, 2001:db8:53::1/128, 198.51.100.0/24$1
+on_change = /bin/sh -c 'echo "\$SERVICE \$STATE \$REASON" >>$LAB_DIR/changes'
 EOC
 }
 has() { ip -n "$LAB-p" -o addr show dev lo | grep -q " $1 "; }
@@ -35,6 +36,7 @@ ip -n "$LAB-p" -6 -o addr show dev lo | grep 2001:db8:53::1 | grep -q nodad ||
 ! ip -n "$LAB-p" route show table all | grep -q '198.51.100.0/24' ||
 	lab_fail "a non-host prefix must not be put on the interface"
 echo "ok 1 - addresses added (IPv6 nodad; non-host prefix announced only)"
+lab_wait 5 "on_change ran for up" grep -q '^dns up ' "$LAB_DIR/changes"
 
 ip -n "$LAB-p" addr del 203.0.113.53/32 dev lo
 lab_wait 5 "deleted address restored" has 203.0.113.53/32
@@ -68,6 +70,9 @@ wait "$pid" || rc=$?
 ! has 203.0.113.53/32 || lab_fail "owned address left after SIGTERM"
 has 203.0.113.99/32 || lab_fail "adopted address removed on SIGTERM"
 echo "ok 5 - SIGTERM removes owned addresses, keeps adopted ones, exits 0"
+grep -q '^dns drained shutting down' "$LAB_DIR/changes" ||
+	lab_fail "on_change did not run on shutdown: $(cat "$LAB_DIR/changes")"
+echo "ok 6 - on_change ran with SERVICE, STATE and REASON"
 
 # A configuration with mistakes: pharosd refuses to start, with file:line messages.
 printf '[agent]\nasn = 0\nbogus = 1\n' >"$LAB_DIR/bad.ini"
@@ -76,4 +81,4 @@ lab_exec p "$BUILD/pharosd" -c "$LAB_DIR/bad.ini" 2>"$LAB_DIR/bad.err" || rc=$?
 [ $rc = 1 ] || lab_fail "bad config: exit $rc"
 grep -q "bad.ini:2: \[agent\] asn" "$LAB_DIR/bad.err" || lab_fail "no file:line for asn"
 grep -q "bad.ini:3: \[agent\] bogus" "$LAB_DIR/bad.err" || lab_fail "no file:line for bogus"
-echo "ok 6 - a broken configuration is refused with file:line errors"
+echo "ok 7 - a broken configuration is refused with file:line errors"

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -415,6 +416,38 @@ test_signal_and_child(void **state)
 	loop_free(l);
 }
 
+/* A flapping probe logging the same line cannot flood the log: identical messages are
+ * printed at most 5 times a minute, the rest counted and reported with the next copy. */
+static void
+test_log_rate_limit(void **state)
+{
+	char path[] = "/tmp/pharos-test-log.XXXXXX";
+	int fd = mkstemp(path), saved = dup(2), i, lines = 0;
+	unsigned long before = log_suppressed();
+	char line[512];
+	FILE *f;
+
+	(void)state;
+	assert_true(fd >= 0);
+	fflush(stderr);
+	dup2(fd, 2);
+	for (i = 0; i < 50; i++)
+		log_warnx("probe flappy: down -> up (rcode NOERROR)");
+	log_warnx("a different message");
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	assert_int_equal(log_suppressed() - before, 45);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL)
+		lines++;
+	fclose(f);
+	close(fd);
+	unlink(path);
+	assert_int_equal(lines, 6);
+}
+
 int
 main(void)
 {
@@ -430,6 +463,7 @@ main(void)
 	    cmocka_unit_test(test_timer_rearm_zero),
 	    cmocka_unit_test(test_fd_del_in_callback),
 	    cmocka_unit_test(test_signal_and_child),
+	    cmocka_unit_test(test_log_rate_limit),
 	};
 
 	log_init("test_lib", LOG_LVL_WARN, 0);
