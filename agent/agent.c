@@ -283,7 +283,7 @@ on_health(struct health *h, enum health_state from, enum health_state to, void *
 
 /* ---- probes ---- */
 
-static const usec_t hist_bounds[] = {
+const usec_t agent_hist_bounds[AGENT_HIST_N] = {
     MSEC(1),
     MSEC(2),
     MSEC(5),
@@ -307,8 +307,8 @@ on_probe(struct probe *p, const struct probe_result *r, void *arg)
 	size_t i, j;
 
 	(void)p;
-	for (i = 0; i < nitems(hist_bounds); i++)
-		if (r->latency <= hist_bounds[i])
+	for (i = 0; i < AGENT_HIST_N; i++)
+		if (r->latency <= agent_hist_bounds[i])
 			break;
 	ap->hist[i]++;
 	ap->latency_sum += (double)r->latency / USEC_PER_SEC;

@@ -13,14 +13,19 @@
 #include "netlink/nl.h"
 #include "probes/probe.h"
 
+/* Upper bounds of the probe latency histogram buckets (pharos_probe_duration_seconds);
+ * aprobe->hist[i] counts results <= bound i, hist[AGENT_HIST_N] those above them all. */
+#define AGENT_HIST_N 12
+extern const usec_t agent_hist_bounds[AGENT_HIST_N];
+
 /* One running probe; shared by every service that lists it. */
 struct aprobe {
 	const struct cfg_probe *c; /* into agent->cfg */
 	struct probe *p;
 	struct agent *a;
-	usec_t since;       /* last state change */
-	uint64_t hist[16];  /* latency histogram buckets (cumulative on print) */
-	double latency_sum; /* seconds */
+	usec_t since;                    /* last state change */
+	uint64_t hist[AGENT_HIST_N + 1]; /* per bucket, not cumulative */
+	double latency_sum;              /* seconds */
 	uint64_t latency_count;
 };
 

@@ -15,23 +15,6 @@
 #include "lib/mono.h"
 #include "lib/util.h"
 
-/* The latency histogram bounds of agent.c's on_probe(); aprobe->hist[i] counts results
- * with latency <= bound i, the last used slot those above every bound. */
-static const usec_t hist_bounds[] = {
-    MSEC(1),
-    MSEC(2),
-    MSEC(5),
-    MSEC(10),
-    MSEC(25),
-    MSEC(50),
-    MSEC(100),
-    MSEC(250),
-    MSEC(500),
-    SEC(1),
-    SEC(2),
-    SEC(5),
-};
-
 static const char *const bgp_msg_names[] = {
     [1] = "open",
     [2] = "update",
@@ -318,12 +301,12 @@ metrics_probe_hist(FILE *f, const struct aprobe *ap)
 	uint64_t cum = 0;
 	size_t i;
 
-	for (i = 0; i <= nitems(hist_bounds); i++) {
+	for (i = 0; i <= AGENT_HIST_N; i++) {
 		cum += ap->hist[i];
 		fputs("pharos_probe_duration_seconds_bucket{", f);
 		prom_label(f, "probe", ap->c->name);
-		if (i < nitems(hist_bounds))
-			fprintf(f, ",le=\"%g\"} %" PRIu64 "\n", secs(hist_bounds[i]), cum);
+		if (i < AGENT_HIST_N)
+			fprintf(f, ",le=\"%g\"} %" PRIu64 "\n", secs(agent_hist_bounds[i]), cum);
 		else
 			fprintf(f, ",le=\"+Inf\"} %" PRIu64 "\n", cum);
 	}
