@@ -125,19 +125,6 @@ cfg_kv_diag(struct loader *ld, bool warning, const struct rawsec *s, const struc
 
 /* ---- pass 1: reading files ---- */
 
-char *
-cfg_trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
 /* find_sep: the '=' or ':' that ends a key, as inih finds it; NULL if an inline
  * comment (";" after a blank) or the end of line comes first. */
 static char *
@@ -227,13 +214,13 @@ header_line(struct filectx *fc, char *p)
 		return;
 	}
 	*rb = '\0';
-	rest = cfg_trim(rb + 1);
+	rest = str_trim(rb + 1);
 	if (*rest != '\0' && *rest != ';' && *rest != '#') {
 		cfg_diag(fc->ld, false, fc->file, fc->line, "syntax error: text after ']'");
 		fc->cur = SEC_SKIP;
 		return;
 	}
-	section_open(fc, cfg_trim(p + 1));
+	section_open(fc, str_trim(p + 1));
 }
 
 /* long_line: a key line that does not fit inih's fixed line buffer. Keep the value aside
@@ -251,8 +238,8 @@ long_line(struct filectx *fc, char *p, char *sep, char *str, int num)
 		}
 	}
 	fc->longvals = xreallocarray(fc->longvals, fc->n_longvals + 1, sizeof(*fc->longvals));
-	fc->longvals[fc->n_longvals] = xstrdup(cfg_trim(v));
-	if (snprintf(str, (size_t)num, "%s=\001%zu\n", cfg_trim(p), fc->n_longvals++) >= num) {
+	fc->longvals[fc->n_longvals] = xstrdup(str_trim(v));
+	if (snprintf(str, (size_t)num, "%s=\001%zu\n", str_trim(p), fc->n_longvals++) >= num) {
 		cfg_diag(fc->ld, false, fc->file, fc->line, "syntax error: key too long");
 		str[0] = '\0';
 	}
@@ -274,7 +261,7 @@ reader(char *str, int num, void *stream)
 	p = fc->buf;
 	if (fc->line == 1 && strncmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p += 3;
-	p = cfg_trim(p);
+	p = str_trim(p);
 	str[0] = '\0';
 	if (*p == '\0' || *p == ';' || *p == '#')
 		return str;

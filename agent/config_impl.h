@@ -93,9 +93,6 @@ void cfg_kv_diag(struct loader *ld, bool warning, const struct rawsec *s, const 
 /* cfg_kv_lookup: the key of s called key, borrowed, or NULL. */
 const struct rawkv *cfg_kv_lookup(const struct rawsec *s, const char *key);
 
-/* cfg_trim: strip blanks at both ends of s in place; returns the new start. */
-char *cfg_trim(char *s);
-
 /* cfg_name_ok: a section or list name: letters, digits, '-', '_', '.'. */
 bool cfg_name_ok(const char *s);
 

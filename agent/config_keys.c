@@ -217,12 +217,12 @@ list_split(const char *v, int (*fn)(const char *item, void *arg, const char **wh
 	char *copy = xstrdup(v), *p = copy, *item;
 	int rc = 0;
 
-	if (*cfg_trim(copy) == '\0') {
+	if (*str_trim(copy) == '\0') {
 		free(copy);
 		return 0;
 	}
 	while (rc == 0 && (item = strsep(&p, ",")) != NULL) {
-		item = cfg_trim(item);
+		item = str_trim(item);
 		if (*item == '\0') {
 			*why = "empty item in list";
 			rc = -1;

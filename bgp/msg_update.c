@@ -7,22 +7,6 @@
 #include "bgp/msg_int.h"
 #include "lib/util.h"
 
-/* Attribute flags (RFC 4271 §4.3) and type codes. */
-#define F_OPTIONAL   0x80
-#define F_TRANSITIVE 0x40
-#define F_EXTLEN     0x10
-
-#define A_ORIGIN      1
-#define A_AS_PATH     2
-#define A_NEXT_HOP    3
-#define A_MED         4
-#define A_LOCAL_PREF  5
-#define A_COMMUNITIES 8
-#define A_MP_REACH    14
-#define A_MP_UNREACH  15
-#define A_AS4_PATH    17
-#define A_LARGE_COMM  32
-
 #define ORIGIN_IGP      0
 #define AS_SEQUENCE     2
 #define UPDATE_MIN_BODY 4 /* withdrawn length + attribute length */

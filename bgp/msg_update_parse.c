@@ -5,28 +5,8 @@
 
 #include <string.h>
 
+#include "bgp/msg_int.h"
 #include "lib/util.h"
-
-#define F_OPTIONAL   0x80
-#define F_TRANSITIVE 0x40
-#define F_EXTLEN     0x10
-
-#define A_ORIGIN        1
-#define A_AS_PATH       2
-#define A_NEXT_HOP      3
-#define A_MED           4
-#define A_LOCAL_PREF    5
-#define A_ATOMIC_AGG    6
-#define A_AGGREGATOR    7
-#define A_COMMUNITIES   8
-#define A_ORIGINATOR_ID 9
-#define A_CLUSTER_LIST  10
-#define A_MP_REACH      14
-#define A_MP_UNREACH    15
-#define A_EXT_COMM      16
-#define A_AS4_PATH      17
-#define A_AS4_AGGR      18
-#define A_LARGE_COMM    32
 
 struct upd {
 	const struct bgp_caps *caps;

@@ -149,19 +149,6 @@ dnsd_conf_free(struct dnsd_conf *c)
 
 /* ---- the INI file ---- */
 
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
 static int
 parse_uint(const char *s, unsigned long max, unsigned long *v)
 {
@@ -276,7 +263,7 @@ dnsd_conf_load(struct dnsd_conf *c, const char *path)
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		char *s = trim(line), *eq, *k, *v;
+		char *s = str_trim(line), *eq, *k, *v;
 
 		lineno++;
 		if (*s == '\0' || *s == '#' || *s == ';')
@@ -316,8 +303,8 @@ dnsd_conf_load(struct dnsd_conf *c, const char *path)
 			continue;
 		}
 		*eq = '\0';
-		k = trim(s);
-		v = unquote(trim(eq + 1));
+		k = str_trim(s);
+		v = unquote(str_trim(eq + 1));
 		if (sec == SEC_DNSD && dnsd_key(c, k, v, &why) == 0)
 			continue;
 		if (sec == SEC_ZONE && strcmp(k, "file") == 0 &&

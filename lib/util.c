@@ -1,6 +1,7 @@
 /* util: allocation wrappers and small helpers. */
 #include "lib/util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -62,6 +63,19 @@ xstrndup(const char *s, size_t n)
 	if (p == NULL)
 		fatal("strndup");
 	return p;
+}
+
+char *
+str_trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
 }
 
 int

@@ -19,6 +19,9 @@ void *xreallocarray(void *p, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
+/* str_trim: strip blanks at both ends of s in place; returns the new start. */
+char *str_trim(char *s);
+
 /* fd_nonblock_cloexec: put O_NONBLOCK and FD_CLOEXEC on fd; 0 or -1 with errno. */
 int fd_nonblock_cloexec(int fd);
 
