@@ -42,11 +42,15 @@ check "start with a bad config exits 1" test $? = 1
 check "missing file exits 1" test $? = 1
 check "missing file is named" grep -q "absent.ini: cannot open: No such file or directory" "$tmp/err"
 "$pharosd" -h >"$tmp/out"
-check "-h prints the synopsis" grep -q "^usage: pharosd \[-c FILE\] \[-t\] \[-T\] \[-d|--debug\] \[-V\] \[-h\]$" "$tmp/out"
+check "-h prints the synopsis" grep -q "^usage: pharosd \[-c FILE\] \[-t\] \[-T\] \[-d|--debug\] \[-s|--syslog\] \[-V\] \[-h\]$" "$tmp/out"
 "$pharosd" -V >"$tmp/out"
 check "-V prints the version" grep -q "^pharosd $(cat VERSION)$" "$tmp/out"
 "$pharosd" -Z >/dev/null 2>&1
 check "unknown option exits 1" test $? = 1
+
+sed -n '/^```ini/,/^```$/p' README.md | sed '1d;$d' >"$tmp/readme.ini"
+"$pharosd" -t -c "$tmp/readme.ini" >/dev/null 2>&1
+check "the README's example validates" test $? = 0
 
 echo "t_config: $fails failed"
 [ "$fails" = 0 ]
