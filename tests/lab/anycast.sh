@@ -15,7 +15,10 @@
 #   anycast_pharosd_conf K        # print PoP K's pharosd.ini (override ANYCAST_EXTRA_*)
 #   anycast_dnsd_start K / anycast_dnsd_stop K
 #   anycast_query [dig args]      # from the client
-#   anycast_paths                 # how many paths FRR has for the IPv4 anycast prefix
+#   anycast_paths                 # how many paths the router has for the IPv4 anycast prefix
+#
+# ANYCAST_ROUTER=bird runs BIRD 2 as the router instead of FRR (kernel ECMP through
+# "merge paths"); the FRR-only helpers (anycast_path_of, anycast_updates_from) need FRR.
 
 ANYCAST4=203.0.113.53
 ANYCAST6=2001:db8:53::53
@@ -28,6 +31,7 @@ ANYCAST_POPS=
 : "${ANYCAST_DRAIN_TIME:=1s}"
 : "${ANYCAST_EXTRA_AGENT:=}"
 : "${ANYCAST_EXTRA_SERVICE:=}"
+: "${ANYCAST_ROUTER:=frr}"
 : "${ANYCAST_V6_PEERS:=}" # set: an IPv6 session per PoP too (IPv4 routes on the IPv4 one)
 
 anycast_router_conf() {
@@ -66,6 +70,37 @@ anycast_router_conf() {
 		ack=$((ack + 1))
 	done
 	printf ' exit-address-family\n'
+}
+
+anycast_bird_conf() {
+	acn=$1
+	cat <<EOB
+router id 198.51.100.1;
+protocol device {}
+protocol kernel k4 { ipv4 { export all; }; merge paths on; }
+protocol kernel k6 { ipv6 { export all; }; merge paths on; }
+template bgp pop {
+  local as 64500;
+  hold time 9; connect retry time 1; error wait time 1, 10;
+  ipv4 { import all; export none; };
+  ipv6 { import all; export none; };
+}
+EOB
+	ack=1
+	while [ $ack -le "$acn" ]; do
+		printf 'protocol bgp p%d from pop { neighbor 192.0.2.%d as 64501; }\n' \
+			$ack $((16 * ack + 2))
+		ack=$((ack + 1))
+	done
+}
+
+# anycast_router_up K: the session with PoP K is established at the router.
+anycast_router_up() {
+	if [ "$ANYCAST_ROUTER" = bird ]; then
+		lab_birdc r show protocols "p$1" | grep -q Established
+	else
+		lab_frr_established r "192.0.2.$((16 * $1 + 2))"
+	fi
 }
 
 anycast_v6_peer_conf() {
@@ -176,7 +211,11 @@ anycast_up() {
 		ANYCAST_POPS="$ANYCAST_POPS $ack"
 		ack=$((ack + 1))
 	done
-	lab_frr_start r "$(anycast_router_conf "$acn")"
+	if [ "$ANYCAST_ROUTER" = bird ]; then
+		lab_bird_start r "$(anycast_bird_conf "$acn")"
+	else
+		lab_frr_start r "$(anycast_router_conf "$acn")"
+	fi
 	for ack in $ANYCAST_POPS; do
 		# pharosd first: it puts the anycast addresses on lo, then the responder binds.
 		lab_pharosd "p$ack" "$(anycast_pharosd_conf "$ack")"
@@ -186,13 +225,19 @@ anycast_up() {
 		anycast_dnsd_start "$ack"
 	done
 	for ack in $ANYCAST_POPS; do
-		lab_wait 30 "p$ack established" lab_frr_established r "192.0.2.$((16 * ack + 2))"
+		lab_wait 30 "p$ack established" anycast_router_up "$ack"
 	done
-	lab_wait 30 "FRR has all $acn paths" anycast_paths_are "$acn"
+	lab_wait 30 "the router has all $acn paths" anycast_paths_are "$acn"
 }
 
-# anycast_paths: the number of BGP paths FRR has for the IPv4 anycast prefix.
+# anycast_paths: the number of paths the router's kernel FIB has for the IPv4 anycast
+# prefix (ECMP next hops).
 anycast_paths() {
+	ip -n "$LAB-r" route show "$ANYCAST4" | grep -c 'via' || true
+}
+
+# anycast_bgp_paths: the number of BGP paths FRR has for the IPv4 anycast prefix.
+anycast_bgp_paths() {
 	lab_json_eval r "show bgp ipv4 unicast $ANYCAST4/32 json" "len(j.get('paths', []))" ||
 		echo 0
 }

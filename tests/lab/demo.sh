@@ -25,12 +25,12 @@ if [ -n "${KEEP:-}" ]; then
 fi
 port=53530
 
-say "building the lab: FRR router (AS 64500), two PoPs (AS 64501), one client"
+say "building the lab: $ANYCAST_ROUTER router (AS 64500), two PoPs (AS 64501), one client"
 show "every PoP puts $ANYCAST4 and $ANYCAST6 on lo and runs pharos-dnsd on them;" \
 	"pharosd probes it (dns SOA $ANYCAST_ZONE every $ANYCAST_INTERVAL, rise $ANYCAST_RISE," \
-	"fall $ANYCAST_FALL) and announces the /32 and /128 to FRR while it answers"
+	"fall $ANYCAST_FALL) and announces the /32 and /128 to the router while it answers"
 anycast_up 2
-say "FRR has $(anycast_paths) paths for $ANYCAST4/32 (ECMP):"
+say "the router's FIB has $(anycast_paths) paths for $ANYCAST4/32 (ECMP):"
 lab_exec r ip route show "$ANYCAST4" | sed 's/^/    /'
 
 who=$(anycast_who_port $port)
@@ -68,7 +68,7 @@ grep -E 'probe dns: up -> down|service dns' "$LAB_DIR/pharosd-$who.log" | tail -
 say "starting pharos-dnsd in $who again"
 anycast_dnsd_start "${who#p}"
 lab_wait 15 "both paths back" anycast_paths_are 2
-say "after $ANYCAST_RISE good probes, $who announces again: FRR has $(anycast_paths) paths"
+say "after $ANYCAST_RISE good probes, $who announces again: the FIB has $(anycast_paths) paths"
 sleep 0.5
 kill "$qpid" 2>/dev/null || true
 failed=$(grep -c FAILED "$LAB_DIR/queries.log" || true)
@@ -81,7 +81,11 @@ if [ -n "${KEEP:-}" ]; then
 	for p in p1 p2; do
 		show "ip netns exec $LAB-$p $BUILD/pharosctl -s $LAB_DIR/$p/pharosd.sock status"
 	done
-	show "vtysh -N $LAB-r -c 'show bgp ipv4 unicast $ANYCAST4/32'"
+	if [ "$ANYCAST_ROUTER" = bird ]; then
+		show "birdc -s $LAB_DIR/bird-r/bird.ctl show route for $ANYCAST4 all"
+	else
+		show "vtysh -N $LAB-r -c 'show bgp ipv4 unicast $ANYCAST4/32'"
+	fi
 	show "ip netns exec $LAB-c kdig +nsid @$ANYCAST4 $ANYCAST_ZONE SOA"
 	show "tear it down with: sh tests/lab/down.sh $LAB"
 	printf '%s\n' "$LAB_PIDS" >"$LAB_DIR/pids"
