@@ -208,7 +208,7 @@ svc_target(struct asvc *s)
 	enum health_state hs = health_get_state(s->h);
 	bool running = a->phase == AGENT_RUNNING;
 
-	if (a->phase >= AGENT_WITHDRAWING)
+	if (a->phase >= AGENT_WITHDRAWING || a->link_down)
 		return AGENT_MODE_NONE;
 	if (hs == HEALTH_UP && !s->admin_drained && running)
 		return AGENT_MODE_NORMAL;
@@ -513,15 +513,43 @@ agent_peer_add(struct agent *a, const struct cfg_peer *c)
 
 /* ---- addresses ---- */
 
+/* link_change: the anycast addresses cannot receive traffic while their interface is down
+ * or gone, so every service is withdrawn until it is back. */
+static void
+link_change(struct agent *a, bool down, const char *why)
+{
+	size_t i;
+
+	if (a->link_down == down)
+		return;
+	a->link_down = down;
+	if (down)
+		log_warnx(
+		    "interface %s %s: withdrawing every service", a->cfg->agent.interface, why);
+	else
+		log_info("interface %s %s: services announced again as their health allows",
+		    a->cfg->agent.interface, why);
+	for (i = 0; a->svcs != NULL && i < a->cfg->n_services; i++)
+		if (a->svcs[i] != NULL)
+			agent_svc_update(a->svcs[i], down ? "interface down" : "interface up");
+}
+
 static void
 on_nl(enum nl_event ev, const struct prefix *p, int err, void *arg)
 {
-	(void)arg;
+	struct agent *a = arg;
+
 	(void)p;
 	(void)err;
 	switch (ev) {
-	case NL_EV_LINK_DOWN: log_warnx("interface is down: anycast traffic cannot arrive"); break;
-	default: break;
+	case NL_EV_LINK_DOWN:
+	case NL_EV_LINK_GONE:
+	case NL_EV_LINK_UP:
+	case NL_EV_LINK_BACK:
+		link_change(a, !nl_link_up(a->nl), nl_link_up(a->nl) ? "is up" : "is down or gone");
+		break;
+	case NL_EV_RESTORED:
+	case NL_EV_ERROR: break;
 	}
 }
 
@@ -683,6 +711,7 @@ agent_start(struct agent *a)
 	a->nl = nl_open(a->l, cfg->agent.interface, cfg->agent.state_dir, on_nl, a);
 	if (a->nl == NULL)
 		return -1;
+	a->link_down = !nl_link_up(a->nl);
 	if (agent_sync_addresses(a) == -1)
 		log_warnx("not every address could be put on %s", cfg->agent.interface);
 	a->bgp = bgp_new(a->l, &cb, a);

@@ -73,6 +73,7 @@ struct agent {
 	usec_t exit_deadline;
 	usec_t started;
 	uint64_t reloads, reload_failures;
+	bool link_down; /* the interface is down or gone: nothing can be delivered */
 };
 
 /* agent_reconcile: recompute every peer's routes and the address set, and apply. */

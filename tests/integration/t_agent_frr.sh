@@ -106,7 +106,16 @@ lab_wait 10 "IPv6 session re-established" lab_json_eval r "show bgp neighbors 20
 	lab_fail "the unchanged IPv4 session was reset"
 echo "ok 8 - changed peer reset alone"
 
-# 8. SIGTERM under load: the client asks 50 times a second; not one query fails.
+# 8. The interface goes down: nothing can be delivered, so everything is withdrawn.
+ip -n "$LAB-p2" link set lo down
+lab_wait_not 5 "p2 withdrawn with its interface down" anycast_has_path 2
+grep -q 'interface lo is down or gone: withdrawing every service' "$LAB_DIR/pharosd-p2.log" ||
+	lab_fail "link down not acted on"
+ip -n "$LAB-p2" link set lo up
+lab_wait 10 "p2 back with its interface" anycast_has_path 2
+echo "ok 9 - interface down: withdrawn at once; up: announced again"
+
+# 9. SIGTERM under load: the client asks 50 times a second; not one query fails.
 cat >"$LAB_DIR/load.py" <<'EOF'
 import random, socket, struct, sys, time
 end = time.time() + float(sys.argv[2]); sent = failed = 0; who = {}
@@ -137,4 +146,4 @@ grep -q 'failed=0 ' "$LAB_DIR/load.log" || lab_fail "queries failed during SIGTE
 grep -q 'p1=' "$LAB_DIR/load.log" || lab_fail "p1 never answered: the load did not exercise it"
 grep -q 'received notification 6/2.*pharosd shutting down' "$LAB_DIR/frr-r.log" 2>/dev/null ||
 	grep -q 'pharosd shutting down' "/run/frr/$LAB-r/frr.log" || lab_fail "no Cease seen by FRR"
-echo "ok 9 - SIGTERM under load: drained, withdrawn, Cease; zero failed queries"
+echo "ok 10 - SIGTERM under load: drained, withdrawn, Cease; zero failed queries"
