@@ -220,7 +220,7 @@ anycast_up() {
 		# pharosd first: it puts the anycast addresses on lo, then the responder binds.
 		lab_pharosd "p$ack" "$(anycast_pharosd_conf "$ack")"
 		eval "ANYCAST_PHAROSD_$ack=\$LAB_LASTPID"
-		lab_wait 5 "anycast address on p$ack" \
+		lab_wait 20 "anycast address on p$ack" \
 			sh -c "ip -n $LAB-p$ack -o addr show dev lo | grep -q ' $ANYCAST4/32 '"
 		anycast_dnsd_start "$ack"
 	done
