@@ -133,12 +133,13 @@ agent_reconcile(struct agent *a)
 static void
 on_change_reaped(pid_t pid, int status, void *arg)
 {
-	char *name = arg;
+	struct achild *c = arg;
 
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		log_warnx("service %s: on_change (pid %d) exited with status %d", name, (int)pid,
-		    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-	free(name);
+		log_warnx("service %s: on_change (pid %d) exited with status %d", c->service,
+		    (int)pid, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	LIST_REMOVE(c, entry);
+	free(c);
 }
 
 /* run_on_change: fork/exec the service's on_change with SERVICE, STATE and REASON in a
@@ -149,6 +150,7 @@ run_on_change(struct asvc *s, const char *state)
 	const struct cfg_argv *cmd = &s->c->on_change;
 	char env_svc[256], env_state[64], env_reason[256];
 	char *envp[] = {env_svc, env_state, env_reason, "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
+	struct achild *c;
 	pid_t pid;
 
 	if (cmd->argc == 0)
@@ -173,8 +175,15 @@ run_on_change(struct asvc *s, const char *state)
 		execvpe(cmd->argv[0], cmd->argv, envp);
 		_exit(127);
 	}
-	if (loop_child_watch(s->a->l, pid, on_change_reaped, xstrdup(s->c->name)) == -1)
+	c = xcalloc(1, sizeof(*c));
+	c->pid = pid;
+	snprintf(c->service, sizeof(c->service), "%s", s->c->name);
+	if (loop_child_watch(s->a->l, pid, on_change_reaped, c) == -1) {
 		log_warn("service %s: cannot watch on_change pid %d", s->c->name, (int)pid);
+		free(c);
+		return;
+	}
+	LIST_INSERT_HEAD(&s->a->children, c, entry);
 }
 
 /* ---- service state ---- */
@@ -276,6 +285,8 @@ on_health(struct health *h, enum health_state from, enum health_state to, void *
 	char why[160];
 
 	(void)h;
+	if (s->quiet)
+		return;
 	snprintf(
 	    why, sizeof(why), "health %s -> %s", health_state_name(from), health_state_name(to));
 	agent_svc_update(s, why);
@@ -698,6 +709,7 @@ agent_new(struct loop *l, struct cfg *cfg, const char *config_path)
 	a->started = loop_now(l);
 	loop_timer_init(&a->drain_poll, drain_poll, a);
 	loop_timer_init(&a->exit_timer, exit_tick, a);
+	LIST_INIT(&a->children);
 	return a;
 }
 
@@ -793,6 +805,7 @@ agent_shutdown(struct agent *a)
 void
 agent_free(struct agent *a)
 {
+	struct achild *c;
 	size_t i;
 
 	if (a == NULL)
@@ -807,6 +820,12 @@ agent_free(struct agent *a)
 		nl_close(a->nl, true);
 	loop_timer_cancel(a->l, &a->exit_timer);
 	loop_timer_cancel(a->l, &a->drain_poll);
+	while ((c = LIST_FIRST(&a->children)) != NULL) {
+		/* Still running: the loop reaps it if it ends in time; we stop caring. */
+		loop_child_forget(a->l, c->pid);
+		LIST_REMOVE(c, entry);
+		free(c);
+	}
 	free(a->svcs);
 	free(a->probes);
 	free(a->peers);

@@ -3,6 +3,7 @@
 #define PHAROS_AGENT_IMPL_H
 
 #include <stdbool.h>
+#include <sys/queue.h>
 #include <sys/types.h>
 
 #include "agent/agent.h"
@@ -51,6 +52,13 @@ struct apeer {
 	struct bgp_peer *p;
 };
 
+/* An on_change program still running. */
+struct achild {
+	pid_t pid;
+	char service[64];
+	LIST_ENTRY(achild) entry;
+};
+
 enum agent_phase {
 	AGENT_RUNNING,
 	AGENT_DRAINING,    /* SIGTERM: graceful-shutdown phase */
@@ -74,6 +82,7 @@ struct agent {
 	usec_t started;
 	uint64_t reloads, reload_failures;
 	bool link_down; /* the interface is down or gone: nothing can be delivered */
+	LIST_HEAD(, achild) children;
 };
 
 /* agent_reconcile: recompute every peer's routes and the address set, and apply. */
