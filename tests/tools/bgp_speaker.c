@@ -20,7 +20,7 @@ struct speaker {
 	struct bgp *b;
 	struct bgp_peer *p;
 	struct bgp_route *routes;
-	size_t nroutes;
+	size_t nroutes, cap;
 	char line[512];
 	size_t llen;
 	int rc;
@@ -126,7 +126,10 @@ parse_as(const char *s)
 static void
 add_route(struct speaker *s, const struct prefix *p, const struct bgp_pathattrs *a)
 {
-	s->routes = xreallocarray(s->routes, s->nroutes + 1, sizeof(*s->routes));
+	if (s->nroutes == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->routes = xreallocarray(s->routes, s->cap, sizeof(*s->routes));
+	}
 	s->routes[s->nroutes].prefix = *p;
 	s->routes[s->nroutes].attrs = *a;
 	s->nroutes++;
