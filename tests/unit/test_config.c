@@ -1041,6 +1041,28 @@ assert_round_trip(const struct cfg *cfg)
 	free(errs);
 }
 
+/* Found by fuzz_config: a word holding a blank other than space or tab (here a vertical
+ * tab, a form feed and a carriage return) was printed unquoted, so the printed file split
+ * it in two. */
+static void
+test_print_quotes_words_with_any_blank(void **state)
+{
+	static const char ini[] = AGENT "[service:s]\nprefixes = 192.0.2.1\n"
+	                                "on_change = \"a\vb\" 'c\fd' \"e\rf\" g\n";
+	struct cfg *cfg = cfg_load_buf("t.ini", ini, sizeof(ini) - 1, NULL);
+	const struct cfg_argv *a;
+
+	UNUSED(state);
+	assert_non_null(cfg);
+	a = &cfg->services[0].on_change;
+	assert_int_equal(a->argc, 4);
+	assert_string_equal(a->argv[0], "a\vb");
+	assert_string_equal(a->argv[1], "c\fd");
+	assert_string_equal(a->argv[2], "e\rf");
+	assert_round_trip(cfg);
+	cfg_free(cfg);
+}
+
 static void
 test_example_config_validates(void **state)
 {
@@ -1134,6 +1156,7 @@ main(void)
 	    cmocka_unit_test(test_include_sorted_and_relative),
 	    cmocka_unit_test(test_include_agent_twice_and_dirs),
 	    cmocka_unit_test(test_load_buf_reads_like_a_file),
+	    cmocka_unit_test(test_print_quotes_words_with_any_blank),
 	    cmocka_unit_test(test_router_id_pick_lowest_non_loopback),
 	    cmocka_unit_test(test_router_id_derived_when_unset),
 	    cmocka_unit_test(test_example_config_validates),
