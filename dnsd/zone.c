@@ -721,10 +721,14 @@ record(
 	struct wbuf w;
 
 	if (!blank) {
-		if (parse_name(ps, &t[0], ps->owner, &why)) {
+		uint8_t owner[DNS_NAME_MAX];
+
+		/* parsed aside: a name that fails half written must not become the owner */
+		if (parse_name(ps, &t[0], owner, &why)) {
 			perr(ld, ps->file, line, "bad owner name: %s", why);
 			return -1;
 		}
+		memcpy(ps->owner, owner, sizeof(owner));
 		ps->have_owner = true;
 		i = 1;
 	} else if (!ps->have_owner) {

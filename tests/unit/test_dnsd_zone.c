@@ -255,6 +255,29 @@ test_zone_relative_origin_is_below_the_current_one(void **state)
 	zone_free(z);
 }
 
+/* Found by fuzz_zone: an owner name that failed to parse (too long) was left half
+ * written, unterminated, as the owner of the blank-owner lines after it, which then read
+ * past it. The previous owner must stay: only the bad line is an error. */
+static void
+test_zone_bad_owner_keeps_the_previous_one(void **state)
+{
+	char text[1024], label[64];
+	struct errs e = {0};
+	const char *p;
+
+	(void)state;
+	memset(label, 'a', 63);
+	label[63] = '\0';
+	snprintf(text, sizeof(text),
+	    "$TTL 60\n@ SOA ns hm 1 2 3 4 5\nok A 192.0.2.1\n%s.%s.%s.%s.%s A 192.0.2.2\n"
+	    "  A 192.0.2.3\n",
+	    label, label, label, label, label);
+	p = write_file("owner.zone", text);
+	assert_null(zone_load("example.com.", p, collect, &e));
+	assert_int_equal(e.n, 1);
+	assert_non_null(strstr(e.msg[0], "owner.zone:4: bad owner name: name too long"));
+}
+
 struct bad {
 	const char *text;
 	const char *err; /* after "DIR/bad.zone:" */
@@ -415,6 +438,7 @@ main(void)
 	    cmocka_unit_test(test_zone_ttl_defaults_and_units),
 	    cmocka_unit_test(test_zone_include_with_origin),
 	    cmocka_unit_test(test_zone_relative_origin_is_below_the_current_one),
+	    cmocka_unit_test(test_zone_bad_owner_keeps_the_previous_one),
 	    cmocka_unit_test(test_zone_errors_name_file_and_line),
 	    cmocka_unit_test(test_zone_reports_every_error),
 	    cmocka_unit_test(test_zone_set_finds_longest_origin),
