@@ -3,6 +3,7 @@
 #   make demo       the lab demo   make install    DESTDIR=... PREFIX=/usr
 #   make SANITIZE=1 check          ASan+UBSan build of everything
 #   make bench      probe cost and detection figures
+#   make fuzz       every libFuzzer harness for FUZZ_SECONDS (60) each, with clang
 #   make deb        the Debian package, into $(BUILD)/deb (DEBDIR=...)
 BUILD   ?= build
 PREFIX  ?= /usr/local
@@ -129,10 +130,44 @@ integration: $(BINS) $(TOOL_BINS)
 
 check: deps
 	$(MAKE) all unit-bins tools
-	$(MAKE) check-deps check-format unit integration
+	$(MAKE) check-deps check-format unit fuzz-check integration
 
 unit-bins: $(UNIT_BINS)
 tools: $(TOOL_BINS)
+
+# ---- fuzzing (tests/fuzz/fuzz_*.c, libFuzzer): everything rebuilt with clang ----
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -g -O1 -std=gnu11 $(WARN) -I. -DPHAROS_VERSION='"$(VERSION)"' $(PKG_CFLAGS) \
+                $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+FUZZ_LIBSRC  := $(LIB_SRC) $(NETLINK_SRC) $(PROBES_SRC) $(BGP_SRC) $(AGENT_SRC) $(DNSD_SRC)
+fuzzobj = $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(1))
+
+$(BUILD)/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(BUILD)/fuzz/libpharos-fuzz.a: $(call fuzzobj,$(FUZZ_LIBSRC))
+	@rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o $(BUILD)/fuzz/libpharos-fuzz.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lpthread
+
+fuzz-bins: $(FUZZ_BINS)
+
+# Each harness for FUZZ_SECONDS on a copy of its corpus; fails on any crash.
+fuzz: fuzz-bins
+	@BUILD=$(abspath $(BUILD)) sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+# The short run make check does (the whole step well under two minutes).
+fuzz-check:
+	$(MAKE) fuzz FUZZ_SECONDS=15
 
 # Performance figures (issue 4): dns probe CPU per check, RSS, detection time.
 bench: tools
@@ -162,8 +197,9 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: deb all deps unit check-deps check-format integration check demo install clean FORCE unit-bins tools bench
+.PHONY: deb all deps unit check-deps check-format integration check demo install clean FORCE unit-bins tools bench \
+        fuzz fuzz-bins fuzz-check
 FORCE:
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/fuzz/obj -name '*.d' 2>/dev/null)
 .SECONDARY:

@@ -342,6 +342,7 @@ file_add(struct loader *ld, const char *path)
 }
 
 static int read_file(struct loader *ld, const char *path, int from_file, unsigned from_line);
+static void read_stream(struct loader *ld, FILE *f, const char *path);
 
 /* include_path: pattern relative to the directory of the file that includes it. */
 static char *
@@ -402,19 +403,16 @@ filectx_free(struct filectx *fc)
 static int
 read_file(struct loader *ld, const char *path, int from_file, unsigned from_line)
 {
-	struct filectx fc = {.ld = ld, .cur = SEC_NONE};
-	unsigned errors;
 	struct stat st;
-	size_t i;
-	int rc;
+	FILE *f;
 
-	fc.f = fopen(path, "re");
-	if (fc.f != NULL && (fstat(fileno(fc.f), &st) == -1 || !S_ISREG(st.st_mode))) {
-		fclose(fc.f);
-		fc.f = NULL;
+	f = fopen(path, "re");
+	if (f != NULL && (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode))) {
+		fclose(f);
+		f = NULL;
 		errno = EISDIR;
 	}
-	if (fc.f == NULL) {
+	if (f == NULL) {
 		if (from_file < 0)
 			cfg_diag(
 			    ld, false, file_add(ld, path), 0, "cannot open: %s", strerror(errno));
@@ -423,6 +421,19 @@ read_file(struct loader *ld, const char *path, int from_file, unsigned from_line
 			    "[agent] include: cannot open %s: %s", path, strerror(errno));
 		return -1;
 	}
+	read_stream(ld, f, path);
+	return 0;
+}
+
+/* read_stream: parse the open file f, named path, then the files it includes; closes f. */
+static void
+read_stream(struct loader *ld, FILE *f, const char *path)
+{
+	struct filectx fc = {.ld = ld, .f = f, .cur = SEC_NONE};
+	unsigned errors;
+	size_t i;
+	int rc;
+
 	fc.file = file_add(ld, path);
 	errors = ld->errors;
 	/* the reader passes inih only lines it accepts: anything inih still rejects is
@@ -433,7 +444,6 @@ read_file(struct loader *ld, const char *path, int from_file, unsigned from_line
 	for (i = 0; i < fc.n_inc; i++)
 		include_expand(ld, fc.file, &fc.inc[i]);
 	filectx_free(&fc);
-	return 0;
 }
 
 static void
@@ -458,8 +468,11 @@ loader_free(struct loader *ld)
 	free(ld->diags);
 	free(ld->files);
 }
-struct cfg *
-cfg_load(const char *path, FILE *errs)
+
+/* load: read the main file from f (already open, closed here) or else from path, then
+ * build and check the configuration. */
+static struct cfg *
+load(const char *path, FILE *f, FILE *errs)
 {
 	struct loader ld = {0};
 	struct build b = {.ld = &ld};
@@ -467,7 +480,9 @@ cfg_load(const char *path, FILE *errs)
 
 	cfg->path = xstrdup(path);
 	b.cfg = cfg;
-	if (read_file(&ld, path, -1, 0) == 0)
+	if (f != NULL)
+		read_stream(&ld, f, path);
+	if (f != NULL || read_file(&ld, path, -1, 0) == 0)
 		cfg_build(&b);
 	diag_flush(&ld, errs);
 	cfg_build_free(&b);
@@ -477,6 +492,27 @@ cfg_load(const char *path, FILE *errs)
 	}
 	loader_free(&ld);
 	return cfg;
+}
+
+struct cfg *
+cfg_load(const char *path, FILE *errs)
+{
+	return load(path, NULL, errs);
+}
+
+struct cfg *
+cfg_load_buf(const char *name, const void *text, size_t len, FILE *errs)
+{
+	static const char empty[1];
+	FILE *f;
+
+	/* fmemopen() wants a non-empty buffer; an empty one reads as an empty file */
+	f = fmemopen((void *)(len ? text : empty), len ? len : 1, "r");
+	if (f == NULL)
+		fatal("fmemopen");
+	if (len == 0)
+		(void)fgetc(f);
+	return load(name, f, errs);
 }
 
 /* ---- freeing and lookups ---- */

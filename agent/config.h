@@ -178,6 +178,10 @@ struct cfg {
  * as `FILE:LINE: ...`; returns NULL if there was any error. The caller owns the result. */
 struct cfg *cfg_load(const char *path, FILE *errs);
 
+/* cfg_load_buf: cfg_load() of the text[0..len) (borrowed), named name in diagnostics and
+ * as the base of relative includes (the fuzzer's and tests' entry point). */
+struct cfg *cfg_load_buf(const char *name, const void *text, size_t len, FILE *errs);
+
 /* cfg_free: free a configuration (NULL is fine), wiping TCP-MD5 keys first. */
 void cfg_free(struct cfg *cfg);
 

@@ -72,7 +72,8 @@ kv_argv(FILE *f, const char *key, const struct cfg_argv *a)
 	for (i = 0; i < a->argc; i++) {
 		const char *w = a->argv[i];
 
-		if (*w != '\0' && strpbrk(w, " \t'\"\\;") == NULL) {
+		/* every isspace() blank splits words in cfg_split_argv(), not only " \t" */
+		if (*w != '\0' && strpbrk(w, " \t\n\v\f\r'\"\\;") == NULL) {
 			fprintf(f, " %s", w);
 			continue;
 		}

@@ -653,14 +653,18 @@ directive(struct loader *ld, struct pstate *ps, const struct tok *t, size_t n, u
 	char path[4096];
 
 	if (tok_is(&t[0], "$ORIGIN")) {
+		uint8_t origin[DNS_NAME_MAX];
+
 		if (n != 2) {
 			perr(ld, ps->file, line, "$ORIGIN takes one name");
 			return -1;
 		}
-		if (parse_name(ps, &t[1], ps->origin, &why)) {
+		/* a relative name extends the current origin: not parsed in place over it */
+		if (parse_name(ps, &t[1], origin, &why)) {
 			perr(ld, ps->file, line, "bad $ORIGIN: %s", why);
 			return -1;
 		}
+		memcpy(ps->origin, origin, sizeof(origin));
 		return 0;
 	}
 	if (tok_is(&t[0], "$TTL")) {
@@ -717,10 +721,14 @@ record(
 	struct wbuf w;
 
 	if (!blank) {
-		if (parse_name(ps, &t[0], ps->owner, &why)) {
+		uint8_t owner[DNS_NAME_MAX];
+
+		/* parsed aside: a name that fails half written must not become the owner */
+		if (parse_name(ps, &t[0], owner, &why)) {
 			perr(ld, ps->file, line, "bad owner name: %s", why);
 			return -1;
 		}
+		memcpy(ps->owner, owner, sizeof(owner));
 		ps->have_owner = true;
 		i = 1;
 	} else if (!ps->have_owner) {

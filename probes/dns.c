@@ -14,6 +14,7 @@
 
 #include "lib/dnswire.h"
 #include "lib/util.h"
+#include "probes/dns.h"
 #include "probes/probe_ops.h"
 
 #define DNS_QUERY_MAX 512
@@ -34,13 +35,6 @@ struct dns_probe {
 	size_t sent;                      /* TCP: bytes of prefix+message written */
 	uint8_t *rbuf;                    /* DNS_TCP_MAX bytes */
 	size_t rlen;
-};
-
-/* What an answer said, before it is judged against the configuration. */
-struct dns_answer {
-	struct dns_header h;
-	uint16_t rcode; /* with the EDNS extended bits */
-	bool matched;   /* an answer RR equals expect_answer */
 };
 
 static void *
@@ -112,10 +106,9 @@ dns_rr_matches(const struct dns_rr *rr, const char *want)
 	return s != NULL && strncmp(s, want, n) == 0 && (s[n] == ' ' || s[n] == '\0');
 }
 
-/* dns_parse: check that msg answers our query (ID, QR, question) and read what it says.
- * 1: an answer to us; 0: not ours (ignore it); -1: ours but malformed. */
-static int
-dns_parse(const struct dns_probe *d, const uint8_t *msg, size_t len, struct dns_answer *a)
+int
+probe_dns_parse(
+    const struct probe_dns_query *pq, const uint8_t *msg, size_t len, struct probe_dns_answer *a)
 {
 	struct dns_question q;
 	struct dns_rr rr;
@@ -125,7 +118,7 @@ dns_parse(const struct dns_probe *d, const uint8_t *msg, size_t len, struct dns_
 
 	memset(a, 0, sizeof(*a));
 	buf_init(&b, msg, len);
-	if (dns_header_get(&b, &a->h) == -1 || a->h.id != d->id || !(a->h.flags & DNS_F_QR))
+	if (dns_header_get(&b, &a->h) == -1 || a->h.id != pq->id || !(a->h.flags & DNS_F_QR))
 		return 0;
 	a->rcode = DNS_RCODE(a->h.flags);
 	/* Some servers drop the question from error answers; the ID must then do. */
@@ -133,14 +126,14 @@ dns_parse(const struct dns_probe *d, const uint8_t *msg, size_t len, struct dns_
 		return 1;
 	if (a->h.qdcount != 1 || dns_question_get(&b, &q) == -1)
 		return 0;
-	if (!dns_name_eq(q.name, d->qname) || q.qtype != d->cfg->dns.qtype || q.qclass != DNS_C_IN)
+	if (!dns_name_eq(q.name, pq->qname) || q.qtype != pq->qtype || q.qclass != DNS_C_IN)
 		return 0;
 	total = (unsigned)a->h.ancount + a->h.nscount + a->h.arcount;
 	for (i = 0; i < total; i++) {
 		if (dns_rr_get(&b, &rr) == -1)
 			return (a->h.flags & DNS_F_TC) ? 1 : -1; /* truncated: keep what we have */
-		if (i < a->h.ancount && d->cfg->dns.expect_answer != NULL &&
-		    dns_rr_matches(&rr, d->cfg->dns.expect_answer))
+		if (i < a->h.ancount && pq->expect_answer != NULL &&
+		    dns_rr_matches(&rr, pq->expect_answer))
 			a->matched = true;
 		if (rr.type == DNS_T_OPT && i >= (unsigned)a->h.ancount + a->h.nscount &&
 		    dns_edns_parse(&rr, &e) == 0)
@@ -149,11 +142,21 @@ dns_parse(const struct dns_probe *d, const uint8_t *msg, size_t len, struct dns_
 	return 1;
 }
 
+/* dns_parse: probe_dns_parse against this probe's query. */
+static int
+dns_parse(const struct dns_probe *d, const uint8_t *msg, size_t len, struct probe_dns_answer *a)
+{
+	const struct probe_dns_query q = {
+	    d->id, d->qname, d->cfg->dns.qtype, d->cfg->dns.expect_answer};
+
+	return probe_dns_parse(&q, msg, len, a);
+}
+
 static void dns_start_tcp(struct dns_probe *d);
 
 /* dns_judge: the verdict on an answer to us, as the last thing this check does. */
 static void
-dns_judge(struct dns_probe *d, const struct dns_answer *a)
+dns_judge(struct dns_probe *d, const struct probe_dns_answer *a)
 {
 	const struct probe_cfg *cfg = d->cfg;
 	char rcbuf[DNS_TYPE_TEXTMAX];
@@ -177,7 +180,7 @@ dns_judge(struct dns_probe *d, const struct dns_answer *a)
 static bool
 dns_got(struct dns_probe *d, const uint8_t *msg, size_t len)
 {
-	struct dns_answer a;
+	struct probe_dns_answer a;
 
 	switch (dns_parse(d, msg, len, &a)) {
 	case 1: dns_judge(d, &a); return true;

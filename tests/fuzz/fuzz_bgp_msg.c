@@ -2,10 +2,8 @@
  * messages as a peer would send them; each framed message goes through the header check
  * and the decoder of its type, under 4-octet and 2-octet AS caps, and every NOTIFICATION
  * (received or to send) is printed for a log.
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. tests/fuzz/fuzz_bgp_msg.c \
- *       bgp/msg*.c lib/buf.c lib/addr.c lib/util.c lib/log.c lib/mono.c \
- *       -o fuzz_bgp_msg
- *   ./fuzz_bgp_msg -max_total_time=60 tests/fuzz/corpus/bgp_msg */
+ *   make fuzz FUZZ_SECONDS=60 (builds every harness into build/fuzz/, runs each on a
+ *   copy of tests/fuzz/corpus/<name>/) */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>

@@ -894,6 +894,44 @@ test_include_sorted_and_relative(void **state)
 	free(errs);
 }
 
+/* cfg_load_buf reads text like a file of that name: same messages, relative includes
+ * from the name's directory, and an empty text is an empty file. */
+static void
+test_load_buf_reads_like_a_file(void **state)
+{
+	static const char ini[] = AGENT "include = d/*.ini\n[service:z]\nprefixes = 192.0.2.3\n";
+	char name[256], *text = NULL;
+	size_t len = 0;
+	FILE *errs;
+	struct cfg *cfg;
+
+	UNUSED(state);
+	write_file("buf/d/a.ini", "[service:a]\nprefixes = 192.0.2.1\nbogus = 1\n");
+	snprintf(name, sizeof(name), "%s", tpath("buf/main.ini"));
+	errs = open_memstream(&text, &len);
+	assert_non_null(errs);
+	cfg = cfg_load_buf(name, ini, sizeof(ini) - 1, errs);
+	fclose(errs);
+	strip(text);
+	assert_null(cfg);
+	assert_string_equal(text, "buf/d/a.ini:3: [service:a] bogus: unknown key\n");
+	free(text);
+
+	write_file("buf/d/a.ini", "[service:a]\nprefixes = 192.0.2.1\n");
+	cfg = cfg_load_buf(name, ini, sizeof(ini) - 1, NULL);
+	assert_non_null(cfg);
+	assert_int_equal(cfg->n_services, 2);
+	assert_string_equal(cfg->path, name);
+	cfg_free(cfg);
+
+	text = NULL;
+	errs = open_memstream(&text, &len);
+	assert_null(cfg_load_buf("empty.ini", "", 0, errs));
+	fclose(errs);
+	assert_non_null(strstr(text, "empty.ini"));
+	free(text);
+}
+
 static void
 test_include_agent_twice_and_dirs(void **state)
 {
@@ -1003,6 +1041,28 @@ assert_round_trip(const struct cfg *cfg)
 	free(errs);
 }
 
+/* Found by fuzz_config: a word holding a blank other than space or tab (here a vertical
+ * tab, a form feed and a carriage return) was printed unquoted, so the printed file split
+ * it in two. */
+static void
+test_print_quotes_words_with_any_blank(void **state)
+{
+	static const char ini[] = AGENT "[service:s]\nprefixes = 192.0.2.1\n"
+	                                "on_change = \"a\vb\" 'c\fd' \"e\rf\" g\n";
+	struct cfg *cfg = cfg_load_buf("t.ini", ini, sizeof(ini) - 1, NULL);
+	const struct cfg_argv *a;
+
+	UNUSED(state);
+	assert_non_null(cfg);
+	a = &cfg->services[0].on_change;
+	assert_int_equal(a->argc, 4);
+	assert_string_equal(a->argv[0], "a\vb");
+	assert_string_equal(a->argv[1], "c\fd");
+	assert_string_equal(a->argv[2], "e\rf");
+	assert_round_trip(cfg);
+	cfg_free(cfg);
+}
+
 static void
 test_example_config_validates(void **state)
 {
@@ -1095,6 +1155,8 @@ main(void)
 	    cmocka_unit_test(test_long_lines_beyond_inih_buffer),
 	    cmocka_unit_test(test_include_sorted_and_relative),
 	    cmocka_unit_test(test_include_agent_twice_and_dirs),
+	    cmocka_unit_test(test_load_buf_reads_like_a_file),
+	    cmocka_unit_test(test_print_quotes_words_with_any_blank),
 	    cmocka_unit_test(test_router_id_pick_lowest_non_loopback),
 	    cmocka_unit_test(test_router_id_derived_when_unset),
 	    cmocka_unit_test(test_example_config_validates),

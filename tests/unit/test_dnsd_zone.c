@@ -228,6 +228,56 @@ test_zone_include_with_origin(void **state)
 	zone_free(z);
 }
 
+/* Found by fuzz_zone: a relative $ORIGIN (and "$ORIGIN @") was parsed in place over the
+ * current origin, so the origin it was relative to was overwritten while being copied. */
+static void
+test_zone_relative_origin_is_below_the_current_one(void **state)
+{
+	struct errs e = {0};
+	const char *p;
+	struct zone *z;
+
+	(void)state;
+	p = write_file("rel.zone", "$TTL 60\n"
+	                           "@ SOA ns hm 1 2 3 4 5\n"
+	                           "$ORIGIN @\n"
+	                           "top A 192.0.2.42\n"
+	                           "$ORIGIN sub\n"
+	                           "host A 192.0.2.43\n"
+	                           "$ORIGIN a.b\n"
+	                           "deep A 192.0.2.44\n");
+	z = zone_load("example.com.", p, collect, &e);
+	assert_int_equal(e.n, 0);
+	assert_non_null(z);
+	assert_non_null(rrset(z, "\3top\7example\3com", DNS_T_A));
+	assert_non_null(rrset(z, "\4host\3sub\7example\3com", DNS_T_A));
+	assert_non_null(rrset(z, "\4deep\1a\1b\3sub\7example\3com", DNS_T_A));
+	zone_free(z);
+}
+
+/* Found by fuzz_zone: an owner name that failed to parse (too long) was left half
+ * written, unterminated, as the owner of the blank-owner lines after it, which then read
+ * past it. The previous owner must stay: only the bad line is an error. */
+static void
+test_zone_bad_owner_keeps_the_previous_one(void **state)
+{
+	char text[1024], label[64];
+	struct errs e = {0};
+	const char *p;
+
+	(void)state;
+	memset(label, 'a', 63);
+	label[63] = '\0';
+	snprintf(text, sizeof(text),
+	    "$TTL 60\n@ SOA ns hm 1 2 3 4 5\nok A 192.0.2.1\n%s.%s.%s.%s.%s A 192.0.2.2\n"
+	    "  A 192.0.2.3\n",
+	    label, label, label, label, label);
+	p = write_file("owner.zone", text);
+	assert_null(zone_load("example.com.", p, collect, &e));
+	assert_int_equal(e.n, 1);
+	assert_non_null(strstr(e.msg[0], "owner.zone:4: bad owner name: name too long"));
+}
+
 struct bad {
 	const char *text;
 	const char *err; /* after "DIR/bad.zone:" */
@@ -387,6 +437,8 @@ main(void)
 	    cmocka_unit_test(test_zone_parses_every_construct),
 	    cmocka_unit_test(test_zone_ttl_defaults_and_units),
 	    cmocka_unit_test(test_zone_include_with_origin),
+	    cmocka_unit_test(test_zone_relative_origin_is_below_the_current_one),
+	    cmocka_unit_test(test_zone_bad_owner_keeps_the_previous_one),
 	    cmocka_unit_test(test_zone_errors_name_file_and_line),
 	    cmocka_unit_test(test_zone_reports_every_error),
 	    cmocka_unit_test(test_zone_set_finds_longest_origin),

@@ -23,6 +23,7 @@
 #include "lib/loop.h"
 #include "lib/mono.h"
 #include "lib/util.h"
+#include "probes/dns.h"
 #include "probes/probe.h"
 
 /* ---- hysteresis, table-driven ---- */
@@ -1229,6 +1230,41 @@ test_many_timeouts_free_everything(void **state)
 	loop_free(l);
 }
 
+/* probe_dns_parse alone: ours or not by ID, QR and question; an expected answer found
+ * among several; a malformed record after the question is -1 unless TC is set. */
+static void
+test_dns_parse_pure(void **state)
+{
+	static const uint8_t qname[] = "\3www\7example\3com";
+	static const uint8_t ans[] = {0x12, 0x34, 0x84, 0x00, 0, 1, 0, 2, 0, 0, 0, 0, /* header */
+	    3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0, 0, 1, 0,
+	    1,                                                          /* question */
+	    0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 1, 0x2c, 0, 4, 192, 0, 2, 81, /* A 192.0.2.81 */
+	    0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 1, 0x2c, 0, 4, 192, 0, 2, 80};
+	struct probe_dns_query q = {0x1234, qname, DNS_T_A, "192.0.2.80"};
+	struct probe_dns_answer a;
+	uint8_t m[sizeof(ans)];
+
+	UNUSED(state);
+	assert_int_equal(probe_dns_parse(&q, ans, sizeof(ans), &a), 1);
+	assert_true(a.matched);
+	assert_int_equal(a.rcode, DNS_R_NOERROR);
+	assert_true(a.h.flags & DNS_F_AA);
+	q.expect_answer = "192.0.2.82";
+	assert_int_equal(probe_dns_parse(&q, ans, sizeof(ans), &a), 1);
+	assert_false(a.matched);
+	q.id = 0x4321;
+	assert_int_equal(probe_dns_parse(&q, ans, sizeof(ans), &a), 0);
+	q.id = 0x1234;
+	q.qtype = DNS_T_AAAA;
+	assert_int_equal(probe_dns_parse(&q, ans, sizeof(ans), &a), 0);
+	q.qtype = DNS_T_A;
+	assert_int_equal(probe_dns_parse(&q, ans, sizeof(ans) - 1, &a), -1);
+	memcpy(m, ans, sizeof(m));
+	m[2] |= 0x02; /* TC */
+	assert_int_equal(probe_dns_parse(&q, m, sizeof(m) - 1, &a), 1);
+}
+
 int
 main(void)
 {
@@ -1256,6 +1292,7 @@ main(void)
 	    cmocka_unit_test(test_dns_truncated_retries_over_tcp_for_answer),
 	    cmocka_unit_test(test_dns_tcp_transport),
 	    cmocka_unit_test(test_dns_checks_id_and_question),
+	    cmocka_unit_test(test_dns_parse_pure),
 	    cmocka_unit_test(test_dns_random_id_and_port),
 	    cmocka_unit_test(test_dns_silent_server_times_out),
 	    cmocka_unit_test(test_dns_port_unreachable_fails_at_once),
