@@ -1,0 +1,104 @@
+# faults.sh: fault-injection helpers on top of lab.sh and anycast.sh (source those first).
+#
+#   fault_status K PYEXPR        PoP K's `pharosctl status --json` (s = the status) holds
+#   fault_usage PID              "rss=KB fds=N" of a process
+#   fault_bounded PID BASE       fail unless RSS and fds are within bounds of BASE
+#   fault_timers K               PoP K's pending loop timers
+#   fault_frr_connections K      how often FRR has established the session to PoP K
+#   fault_nft NS RULES...        an nftables table "pharos_fault" in NS with RULES in an
+#                                input and an output chain (nft syntax, one per argument)
+#   fault_nft_clear NS           remove it
+#   fault_addrs_ok K             each anycast address is on PoP K's lo exactly once
+#   fault_pop_consistent K       FRR's path from PoP K exists iff PoP K's service is up
+
+: "${FAULT_RSS_SLACK_KB:=2048}"
+: "${FAULT_FD_SLACK:=2}"
+
+fault_ctl() {
+	_fk=$1
+	shift
+	lab_exec "p$_fk" "$BUILD/pharosctl" -s "$LAB_DIR/p$_fk/pharosd.sock" "$@"
+}
+
+fault_status() {
+	fault_ctl "$1" status --json 2>/dev/null | python3 -c 'import json, sys
+s = json.load(sys.stdin)["status"]
+sys.exit(0 if eval(sys.argv[1]) else 1)' "$2"
+}
+
+fault_status_val() {
+	fault_ctl "$1" status --json 2>/dev/null | python3 -c 'import json, sys
+s = json.load(sys.stdin)["status"]
+print(eval(sys.argv[1]))' "$2"
+}
+
+fault_timers() {
+	fault_status_val "$1" 's["agent"]["timers"]'
+}
+
+fault_rss() {
+	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
+}
+
+fault_fds() {
+	ls "/proc/$1/fd" | wc -l
+}
+
+fault_usage() {
+	printf 'rss=%s fds=%s\n' "$(fault_rss "$1")" "$(fault_fds "$1")"
+}
+
+# fault_bounded PID BASE: RSS at most FAULT_RSS_SLACK_KB above BASE's, fds at most
+# FAULT_FD_SLACK above (a connection attempt in flight may hold one).
+fault_bounded() {
+	_frss=${2#rss=}
+	_frss=${_frss%% *}
+	_ffds=${2##*fds=}
+	_fnow_rss=$(fault_rss "$1")
+	_fnow_fds=$(fault_fds "$1")
+	[ "$_fnow_rss" -le $((_frss + FAULT_RSS_SLACK_KB)) ] ||
+		lab_fail "RSS of $1 grew from $_frss to $_fnow_rss kB"
+	[ "$_fnow_fds" -le $((_ffds + FAULT_FD_SLACK)) ] ||
+		lab_fail "fds of $1 grew from $_ffds to $_fnow_fds: $(ls -l "/proc/$1/fd" | tail -n +2)"
+}
+
+fault_frr_connections() {
+	_fa=192.0.2.$((16 * $1 + 2))
+	lab_json_eval r "show bgp neighbors $_fa json" "str(j['$_fa']['connectionsEstablished'])"
+}
+
+fault_nft() {
+	_fns=$1
+	shift
+	{
+		echo "table inet pharos_fault {"
+		echo " chain input { type filter hook input priority -10; policy accept;"
+		for _fr in "$@"; do echo "  $_fr"; done
+		echo " }"
+		echo " chain output { type filter hook output priority -10; policy accept;"
+		for _fr in "$@"; do echo "  $_fr"; done
+		echo " }"
+		echo "}"
+	} >"$LAB_DIR/nft-$_fns.conf"
+	fault_nft_clear "$_fns"
+	lab_exec "$_fns" nft -f "$LAB_DIR/nft-$_fns.conf" || lab_fail "nft in $_fns"
+}
+
+fault_nft_clear() {
+	lab_exec "$1" nft delete table inet pharos_fault 2>/dev/null || true
+}
+
+fault_addrs_ok() {
+	for _fa in "$ANYCAST4/32" "$ANYCAST6/128"; do
+		[ "$(ip -n "$LAB-p$1" -o addr show dev lo | grep -c " $_fa ")" = 1 ] || return 1
+	done
+}
+
+# fault_pop_consistent K: FRR has PoP K's path exactly when its service is up.
+fault_pop_consistent() {
+	if fault_status "$1" 's["services"][0]["state"] == "up"'; then
+		anycast_has_path "$1"
+	else
+		! anycast_has_path "$1"
+	fi
+}
