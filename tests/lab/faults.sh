@@ -102,3 +102,53 @@ fault_pop_consistent() {
 		! anycast_has_path "$1"
 	fi
 }
+
+# fault_pop_up K: PoP K fully up: FRR has the session and the path, pharosd shows its
+# upstream Established with both prefixes announced, the service up and the addresses
+# on lo once each.
+fault_pop_up() {
+	lab_frr_established r "192.0.2.$((16 * $1 + 2))" &&
+		anycast_has_path "$1" &&
+		fault_status "$1" 's["peers"][0]["state"] == "Established" and s["peers"][0]["prefixes_announced"] == 2 and s["services"][0]["state"] == "up" and all(a["present"] for a in s["addresses"])' &&
+		fault_addrs_ok "$1"
+}
+
+# fault_all_up: every PoP up and FRR with one path per PoP.
+fault_all_up() {
+	for _fk in $ANYCAST_POPS; do
+		fault_pop_up "$_fk" || return 1
+	done
+	anycast_paths_are "$(echo $ANYCAST_POPS | wc -w)"
+}
+
+# fault_answers: the client gets an answer from some PoP.
+fault_answers() {
+	anycast_query "$ANYCAST_ZONE" SOA +short | grep -q hostmaster
+}
+
+# fault_baseline: record each PoP's pharosd usage and timer count once all is up.
+fault_baseline() {
+	for _fk in $ANYCAST_POPS; do
+		eval "_fpid=\$ANYCAST_PHAROSD_$_fk"
+		eval "FAULT_BASE_$_fk=\"\$(fault_usage $_fpid)\""
+		eval "FAULT_TIMERS_$_fk=\$(fault_timers $_fk)"
+	done
+}
+
+fault_timers_are() {
+	[ "$(fault_timers "$1")" = "$2" ]
+}
+
+# fault_check WHAT: after a fault healed: everything up again within 40 s, the client
+# answered, and each pharosd's RSS, fds and timer count back within bounds of the
+# baseline.
+fault_check() {
+	lab_wait 40 "all PoPs up after $1" fault_all_up
+	fault_answers || lab_fail "the client gets no answer after $1"
+	for _fk in $ANYCAST_POPS; do
+		eval "_fpid=\$ANYCAST_PHAROSD_$_fk _fbase=\$FAULT_BASE_$_fk _ft=\$FAULT_TIMERS_$_fk"
+		fault_bounded "$_fpid" "$_fbase"
+		lab_wait 5 "p$_fk timers back to $_ft after $1 (now $(fault_timers "$_fk"))" \
+			fault_timers_are "$_fk" "$_ft"
+	done
+}
