@@ -3,6 +3,7 @@
 #   make demo       the lab demo   make install    DESTDIR=... PREFIX=/usr
 #   make SANITIZE=1 check          ASan+UBSan build of everything
 #   make bench      probe cost and detection figures
+#   make soak DURATION=10m   random faults in the lab (root)
 #   make deb        the Debian package, into $(BUILD)/deb (DEBDIR=...)
 BUILD   ?= build
 PREFIX  ?= /usr/local
@@ -138,6 +139,10 @@ tools: $(TOOL_BINS)
 bench: tools
 	$(BUILD)/tools/probe_bench
 
+# Random faults against the lab for DURATION (not in check): usage must not creep.
+soak: all tools
+	@BUILD=$(abspath $(BUILD)) DURATION=$(or $(DURATION),10m) sh tests/lab/soak.sh
+
 demo:
 	@sh packaging/deps.sh demo
 	$(MAKE) all
@@ -162,7 +167,7 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: deb all deps unit check-deps check-format integration check demo install clean FORCE unit-bins tools bench
+.PHONY: soak deb all deps unit check-deps check-format integration check demo install clean FORCE unit-bins tools bench
 FORCE:
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

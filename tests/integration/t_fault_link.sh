@@ -18,7 +18,7 @@ echo "ok 1 - baseline: p1 $FAULT_BASE_1 timers=$FAULT_TIMERS_1; p2 $FAULT_BASE_2
 
 # 1. FRR restarted: every session drops, the FIB empties, and all comes back.
 lab_frr_stop r
-lab_wait 10 "p1 sees the session down" fault_status 1 's["peers"][0]["state"] != "Established"'
+lab_wait 10 "p1 sees the session down" fault_status 1 'u["state"] != "Established"'
 lab_fib_has r "$ANYCAST4/32" && lab_fail "route left in the FIB without bgpd"
 lab_frr_start r "$(anycast_router_conf 2)"
 fault_check "FRR restart"

@@ -1,6 +1,7 @@
 # faults.sh: fault-injection helpers on top of lab.sh and anycast.sh (source those first).
 #
-#   fault_status K PYEXPR        PoP K's `pharosctl status --json` (s = the status) holds
+#   fault_status K PYEXPR        PoP K's `pharosctl status --json` holds (s = the status,
+#                                u = the peer named "upstream")
 #   fault_usage PID              "rss=KB fds=N" of a process
 #   fault_bounded PID BASE       fail unless RSS and fds are within bounds of BASE
 #   fault_timers K               PoP K's pending loop timers
@@ -23,6 +24,7 @@ fault_ctl() {
 fault_status() {
 	fault_ctl "$1" status --json 2>/dev/null | python3 -c 'import json, sys
 s = json.load(sys.stdin)["status"]
+u = ([p for p in s["peers"] if p["name"] == "upstream"] + [None])[0]
 sys.exit(0 if eval(sys.argv[1]) else 1)' "$2"
 }
 
@@ -109,7 +111,7 @@ fault_pop_consistent() {
 fault_pop_up() {
 	lab_frr_established r "192.0.2.$((16 * $1 + 2))" &&
 		anycast_has_path "$1" &&
-		fault_status "$1" 's["peers"][0]["state"] == "Established" and s["peers"][0]["prefixes_announced"] == 2 and s["services"][0]["state"] == "up" and all(a["present"] for a in s["addresses"])' &&
+		fault_status "$1" 'u["state"] == "Established" and u["prefixes_announced"] == 2 and s["services"][0]["state"] == "up" and all(a["present"] for a in s["addresses"])' &&
 		fault_addrs_ok "$1"
 }
 
