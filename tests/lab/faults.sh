@@ -50,7 +50,13 @@ fault_usage() {
 	printf 'rss=%s fds=%s\n' "$(fault_rss "$1")" "$(fault_fds "$1")"
 }
 
-# fault_bounded PID BASE: RSS at most FAULT_RSS_SLACK_KB above BASE's, fds at most
+# fault_rss_slack PID: FAULT_RSS_SLACK_KB, or 32 MB under AddressSanitizer (its
+# quarantine holds freed memory by design).
+fault_rss_slack() {
+	if grep -q asan "/proc/$1/maps" 2>/dev/null; then echo 32768; else echo "$FAULT_RSS_SLACK_KB"; fi
+}
+
+# fault_bounded PID BASE: RSS at most fault_rss_slack above BASE's, fds at most
 # FAULT_FD_SLACK above (a connection attempt in flight may hold one).
 fault_bounded() {
 	_frss=${2#rss=}
@@ -58,7 +64,7 @@ fault_bounded() {
 	_ffds=${2##*fds=}
 	_fnow_rss=$(fault_rss "$1")
 	_fnow_fds=$(fault_fds "$1")
-	[ "$_fnow_rss" -le $((_frss + FAULT_RSS_SLACK_KB)) ] ||
+	[ "$_fnow_rss" -le $((_frss + $(fault_rss_slack "$1"))) ] ||
 		lab_fail "RSS of $1 grew from $_frss to $_fnow_rss kB"
 	[ "$_fnow_fds" -le $((_ffds + FAULT_FD_SLACK)) ] ||
 		lab_fail "fds of $1 grew from $_ffds to $_fnow_fds: $(ls -l "/proc/$1/fd" | tail -n +2)"
