@@ -4,6 +4,7 @@
 #   make SANITIZE=1 check          ASan+UBSan build of everything
 #   make bench      probe cost and detection figures
 #   make fuzz       every libFuzzer harness for FUZZ_SECONDS (60) each, with clang
+#   make soak DURATION=10m   random faults in the lab (root)
 #   make deb        the Debian package, into $(BUILD)/deb (DEBDIR=...)
 BUILD   ?= build
 PREFIX  ?= /usr/local
@@ -173,6 +174,10 @@ fuzz-check:
 bench: tools
 	$(BUILD)/tools/probe_bench
 
+# Random faults against the lab for DURATION (not in check): usage must not creep.
+soak: all tools
+	@BUILD=$(abspath $(BUILD)) DURATION=$(or $(DURATION),10m) sh tests/lab/soak.sh
+
 demo:
 	@sh packaging/deps.sh demo
 	$(MAKE) all
@@ -197,7 +202,7 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: deb all deps unit check-deps check-format integration check demo install clean FORCE unit-bins tools bench \
+.PHONY: soak deb all deps unit check-deps check-format integration check demo install clean FORCE unit-bins tools bench \
         fuzz fuzz-bins fuzz-check
 FORCE:
 

@@ -592,6 +592,11 @@ conn_change_state(struct bgp_conn *c, enum bgp_state new, const char *why)
 		return;
 	c->state = new;
 	if (new == BGP_ST_ESTABLISHED) {
+		/* RFC 4271 §8.2.2: no ConnectRetry while a session is up. A session the peer
+		 * opened inbound would otherwise leave ours armed, and it would fire a
+		 * needless connection that collides with the established one, forever. */
+		loop_timer_cancel(p->b->l, &p->retry);
+		p->st.next_connect = 0;
 		p->est_since = loop_now(p->b->l);
 		p->st.established_count++;
 		p->st.last_error[0] = '\0';

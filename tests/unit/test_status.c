@@ -435,6 +435,7 @@ test_status_json_content_and_escaping(void **state)
 	assert_string_equal(json_str(json_get(ag, "router_id"), ""), "192.0.2.2");
 	assert_true(json_num(json_get(ag, "asn"), 0) == 64501);
 	assert_true(json_num(json_get(ag, "reloads"), 0) == 3);
+	assert_true(json_num(json_get(ag, "timers"), -1) == (double)loop_timer_count(f.l));
 	assert_string_equal(json_str(json_get(ag, "version"), ""), PHAROS_VERSION);
 	svcs = json_get(j, "services");
 	assert_non_null(svcs);
