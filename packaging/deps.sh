@@ -4,6 +4,7 @@
 #   deps.sh check   build + run every test (make check)
 #   deps.sh demo    build + run the lab demo (make demo)
 #   deps.sh deb     build the Debian package (make deb)
+#   deps.sh bench   build + lab + the peers measured beside pharos (make bench)
 # Idempotent: with everything present it runs no apt-get at all.
 set -eu
 
@@ -12,13 +13,15 @@ lab="iproute2 frr bird2 knot-dnsutils nftables procps"
 deb="$build debhelper dpkg-dev fakeroot lintian"
 check="$build $lab libcmocka-dev clang-format clang libclang-rt-14-dev python3 valgrind openssl debhelper dpkg-dev fakeroot lintian mandoc ansible-core"
 demo="$build $lab"
+bench="$build $lab exabgp nsd knot dnsperf linux-perf"
 
 case "${1:-check}" in
 build) want=$build ;;
 check) want=$check ;;
 demo)  want=$demo ;;
 deb)   want=$deb ;;
-*) echo "usage: $0 build|check|demo|deb" >&2; exit 2 ;;
+bench) want=$bench ;;
+*) echo "usage: $0 build|check|demo|deb|bench" >&2; exit 2 ;;
 esac
 
 missing=
@@ -37,7 +40,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
-# FRR and BIRD must not start system-wide daemons: the lab runs its own per namespace.
+# FRR, BIRD, NSD, Knot and ExaBGP must not start system-wide daemons: the lab and the
+# bench run their own.
 if [ ! -e /usr/sbin/policy-rc.d ]; then
 	printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
 	chmod 755 /usr/sbin/policy-rc.d
