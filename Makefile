@@ -2,7 +2,7 @@
 #   make            build          make check      deps, unit, layering, integration
 #   make demo       the lab demo   make install    DESTDIR=... PREFIX=/usr
 #   make SANITIZE=1 check          ASan+UBSan build of everything
-#   make bench      probe cost and detection figures
+#   make bench      figures beside ExaBGP, NSD, Knot (BENCH_QUICK=1: shorter)
 #   make fuzz       every libFuzzer harness for FUZZ_SECONDS (60) each, with clang
 #   make soak DURATION=10m   random faults in the lab (root)
 #   make deb        the Debian package, into $(BUILD)/deb (DEBDIR=...)
@@ -170,9 +170,11 @@ fuzz: fuzz-bins
 fuzz-check:
 	$(MAKE) fuzz FUZZ_SECONDS=15
 
-# Performance figures (issue 4): dns probe CPU per check, RSS, detection time.
-bench: tools
+# Performance figures beside the peers (bench/README.md); as root, not in make check.
+bench: all tools
+	@sh packaging/deps.sh bench
 	$(BUILD)/tools/probe_bench
+	@BUILD=$(abspath $(BUILD)) sh bench/run.sh
 
 # Random faults against the lab for DURATION (not in check): usage must not creep.
 soak: all tools
