@@ -4,9 +4,8 @@
 #     pharos's speaker (tests/tools/bgp_speaker, bgp/ as pharosd uses it) and then by
 #     ExaBGP 4.2 (an API process printing the same routes, api.ack off), one after the
 #     other to the same FRR in the same run: time from the speaker's start, and from the
-#     session's establishment, until FRR's pfxRcd counts all of them (polled every 0.1 s
-#     with `show bgp ipv4 unicast summary json`; the session's uptime comes from the
-#     same JSON).
+#     session's establishment, until FRR's pfxRcd counts all of them (both polled
+#     every 0.1 s with vtysh's JSON).
 # (b) 1,000,000 IPv4 + 10,000 IPv6 prefixes sent by tests/tools/bgp_flood to bgp_speaker:
 #     prefixes parsed per second (until the speaker answers a ROUTE-REFRESH sent after the
 #     table) and the speaker's RSS before and after. No peer figure: ExaBGP's receive
@@ -32,21 +31,22 @@ lab_frr_start f "router bgp 64500
 
 now() { date +%s.%N; }
 
-# rcvd PEER N: FRR counts N prefixes from PEER; prints "uptime_ms" of the session.
+# rcvd PEER N: FRR counts N prefixes from PEER.
 rcvd() {
-	lab_json_eval f 'show bgp ipv4 unicast summary json' \
-		"j['peers']['$1']['peerUptimeMsec'] if j['peers']['$1'].get('pfxRcd') == $2 else 0"
+	lab_json_eval f 'show bgp ipv4 unicast summary json' "j['peers']['$1'].get('pfxRcd') == $2"
 }
 
-# timed SUBJECT PEER N: wait until FRR holds N from PEER; record the times from T0.
+# timed SUBJECT PEER N: wait until the session is up, then until FRR holds N prefixes
+# from PEER; record the times from T0 (the speaker's start) and from Established.
 timed() {
+	lab_wait 60 "$1 established" lab_frr_established f "$2"
+	te=$(now)
 	lab_wait 300 "FRR holds $3 prefixes from $1" rcvd "$2" "$3"
 	t1=$(now)
-	up=$(rcvd "$2" "$3")
 	bench_sample bgp "all prefixes in FRR, from start" "$3 prefixes" "$1" \
 		"$(awk -v a="$T0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" s
 	bench_sample bgp "all prefixes in FRR, from Established" "$3 prefixes" "$1" \
-		"$(awk -v u="$up" 'BEGIN { printf "%.3f", u / 1000 }')" s
+		"$(awk -v a="$te" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" s
 }
 
 empty() {
@@ -97,16 +97,18 @@ EOC
 done
 
 # (b) the full table into the speaker
-lab_link f p 192.0.2.1/24 192.0.2.2/24
+lab_ns g
+lab_ns q
+lab_link g q 192.0.2.1/24 192.0.2.2/24
 run=1
 while [ $run -le "$BENCH_RUNS" ]; do
 	rm -f "$LAB_DIR/flood.ctl" "$LAB_DIR/fspk.ctl"
 	mkfifo "$LAB_DIR/flood.ctl" "$LAB_DIR/fspk.ctl"
-	lab_bg f flood sh -c "exec $FLOOD --listen 192.0.2.1 --asn 64500 --peer-as 64501 \
+	lab_bg g flood sh -c "exec $FLOOD --listen 192.0.2.1 --asn 64500 --peer-as 64501 \
 		--hold 9 --count 1000000 --count6 10000 --delay 1000 --sync \
 		<>$LAB_DIR/flood.ctl >$LAB_DIR/flood.out"
 	fpid=$LAB_LASTPID
-	lab_bg p fspk sh -c "exec $SPK --asn 64501 --id 192.0.2.2 --peer 192.0.2.1 \
+	lab_bg q fspk sh -c "exec $SPK --asn 64501 --id 192.0.2.2 --peer 192.0.2.1 \
 		--local 192.0.2.2 --peer-as 64500 --hold 9 203.0.113.53/32 \
 		<>$LAB_DIR/fspk.ctl >$LAB_DIR/fspk.out"
 	spid=$LAB_LASTPID

@@ -10,7 +10,7 @@ set -eu
 BENCH_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$BENCH_ROOT/bench/lib.sh"
 lab_init
-if [ -n "$BENCH_QUICK" ]; then : "${BENCH_DNS_SECS:=4}"; else : "${BENCH_DNS_SECS:=10}"; fi
+if [ -n "$BENCH_QUICK" ]; then : "${BENCH_DNS_SECS:=4}"; else : "${BENCH_DNS_SECS:=8}"; fi
 : "${BENCH_DNS_THREADS:=1 2}"
 : "${BENCH_DNS_SERVERS:=pharos-dnsd nsd knot}"
 NAMES=10000
