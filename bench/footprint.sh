@@ -43,7 +43,7 @@ run=1
 while [ $run -le "$BENCH_FP_RUNS" ]; do
 	bench_pharosd_up 1s 500ms 1 1
 	sleep 2
-	measure pharosd "at rest, 1 probe 1s" "$BENCH_PHAROSD" 1 1 1
+	measure pharosd "at rest: 1 probe 1s" "$BENCH_PHAROSD" 1 1 1
 	lab_stop "$BENCH_PHAROSD"
 	bench_pharosd_up 1s 500ms 1 1 199
 	sleep 3
@@ -56,7 +56,7 @@ while [ $run -le "$BENCH_FP_RUNS" ]; do
 
 	bench_exabgp_up 1 1 1
 	sleep 2
-	measure exabgp "at rest, 1 probe 1s" "$BENCH_EXABGP" 1 1 1
+	measure exabgp "at rest: 1 probe 1s" "$BENCH_EXABGP" 1 1 1
 	lab_stop "$BENCH_EXABGP"
 	bench_exabgp_up 1 1 1 "$BENCH_FP_EXA"
 	lab_wait 120 "$BENCH_FP_EXA healthchecks running" \

@@ -23,7 +23,8 @@ mkdir -p "$BENCH_OUT"
 
 # bench_sample PART METRIC SETTING SUBJECT VALUE UNIT: record one measurement.
 bench_sample() {
-	printf '%s,%s,%s,%s,%s,%s\n' "$@" >>"$BENCH_OUT/raw.csv"
+	[ $# -eq 6 ] || lab_fail "bench_sample: 6 fields, not $#: $*"
+	printf '%s\n' "$1" "$2" "$3" "$4" "$5" "$6" | tr -d ',' | paste -sd, - >>"$BENCH_OUT/raw.csv"
 	lab_log "sample: $*"
 }
 
@@ -47,7 +48,7 @@ bench_cpu_ticks() {
 bench_rss_kib() {
 	_bt=0
 	for _bp in "$@"; do
-		_bv=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$_bp/status" 2>/dev/null)
+		_bv=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$_bp/status" 2>/dev/null) || _bv=0
 		_bt=$((_bt + ${_bv:-0}))
 	done
 	echo "$_bt"
@@ -206,9 +207,11 @@ EOC
 	done
 }
 
-# bench_pharosd_start ARGS-of-bench_pharosd_conf: start pharosd in p1; sets BENCH_PHAROSD.
+# bench_pharosd_start ARGS-of-bench_pharosd_conf: start pharosd in p1 (without the lab's
+# debug logging, as it would run); sets BENCH_PHAROSD.
 bench_pharosd_start() {
-	lab_pharosd p1 "$(bench_pharosd_conf "$@")"
+	bench_pharosd_conf "$@" >"$LAB_DIR/p1/pharosd.ini"
+	lab_bg p1 pharosd-p1 "$BUILD/pharosd" -c "$LAB_DIR/p1/pharosd.ini"
 	BENCH_PHAROSD=$LAB_LASTPID
 }
 
