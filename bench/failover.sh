@@ -15,9 +15,10 @@ SETTINGS=${BENCH_FAILOVER_SETTINGS:-"1:1s:500ms:1 1:1s:500ms:3 0.1:100ms:50ms:1 
 
 bench_lab_up
 
-# event SUBJECT SETTING IVAL RF PREFIX NH PIDVAR NS NAME: one failover and one recovery.
+# event SUBJECT SETTING IVAL RF PREFIX NH PIDVAR NS: one failover and one recovery (RF
+# is informational).
 event() {
-	ev_sub=$1 ev_set=$2 ev_ival=$3 ev_rf=$4 ev_pfx=$5 ev_nh=$6 ev_pidvar=$7 ev_ns=$8
+	ev_sub=$1 ev_set=$2 ev_ival=$3 ev_pfx=$5 ev_nh=$6 ev_pidvar=$7 ev_ns=$8
 	# failover
 	bench_client_start "$ev_pfx"
 	sleep 0.5
