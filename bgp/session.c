@@ -24,16 +24,7 @@
 #include "lib/log.h"
 #include "lib/util.h"
 
-#define CONN_OUT        0
-#define CONN_IN         1
-#define OPENSENT_HOLD   SEC(240) /* RFC 4271 §8.2.2 "large value" */
-#define BACKOFF_MAX     SEC(120)
-#define BACKOFF_STEPS   32      /* the back-off stops growing at 32 x connect_retry */
-#define STABLE_SESSION  SEC(30) /* an Established session this old resets the back-off */
-#define CONNECT_MIN     SEC(1)  /* a TCP connect gets at least this long, */
-#define CONNECT_MAX     SEC(30) /* and at most this long (RFC 4271 ConnectRetryTimer) */
-#define RBUF_SIZE       (16 * BGP_MAX_LEN)
-#define LOCAL_PREF_IBGP 100
+#include "bgp/session_int.h"
 
 enum conn_ev {
 	EV_TCP_UP,
@@ -44,55 +35,6 @@ enum conn_ev {
 	EV_HOLD_EXPIRED,
 	EV_KEEPALIVE_TIMER,
 	EV_SEND_HOLD_EXPIRED,
-};
-
-struct obuf {
-	uint8_t *p;
-	size_t off, len, cap;
-};
-
-struct bgp_conn {
-	struct bgp_peer *peer;
-	int dir; /* CONN_OUT or CONN_IN */
-	int fd;
-	enum bgp_state state; /* IDLE when closed; CONNECT while our connect() runs */
-	struct loop_timer hold, keepalive, send_hold;
-	usec_t hold_time; /* negotiated */
-	struct bgp_open open;
-	bool have_open;
-	struct bgp_caps caps;
-	struct obuf out;
-	size_t rlen;
-	uint8_t rbuf[RBUF_SIZE];
-};
-
-struct bgp_peer {
-	TAILQ_ENTRY(bgp_peer) entry;
-	struct bgp *b;
-	struct bgp_peer_conf conf;
-	struct bgp_conn *conn[2];
-	enum bgp_state state;
-	bool admin_down;
-	struct loop_timer retry;
-	usec_t backoff;
-	usec_t est_since;
-	/* Next hops for the established session, from config or the session's address. */
-	struct addr nh4, nh6, nh6_ll;
-	struct bgp_route *want; /* sorted by prefix */
-	size_t nwant;
-	struct bgp_route *sent; /* what the established peer was told, sorted */
-	size_t nsent;
-	bool warned_nh[BGP_FAM_COUNT];
-	struct bgp_peer_stats st;
-};
-
-struct bgp {
-	struct loop *l;
-	struct bgp_callbacks cb;
-	void *arg;
-	TAILQ_HEAD(, bgp_peer) peers;
-	int lfd[2]; /* listeners, IPv4 and IPv6, -1 when none */
-	uint16_t lport[2];
 };
 
 static void conn_close(struct bgp_conn *c, const struct bgp_notify *n, const char *why);
@@ -116,12 +58,6 @@ bgp_state_name(enum bgp_state s)
 	return (unsigned)s < nitems(state_names) ? state_names[s] : "?";
 }
 
-/* ---- logging helpers ---- */
-
-#define log_peer_info(p, fmt, ...)  log_info("peer %s: " fmt, (p)->conf.name, ##__VA_ARGS__)
-#define log_peer_warnx(p, fmt, ...) log_warnx("peer %s: " fmt, (p)->conf.name, ##__VA_ARGS__)
-#define log_peer_debug(p, fmt, ...) log_debug("peer %s: " fmt, (p)->conf.name, ##__VA_ARGS__)
-
 static unsigned
 families_mask(const bool fam[BGP_FAM_COUNT])
 {
@@ -136,8 +72,8 @@ conn_alive(const struct bgp_peer *p, const struct bgp_conn *c)
 	return p->conn[CONN_OUT] == c || p->conn[CONN_IN] == c;
 }
 
-static bool
-peer_ibgp(const struct bgp_peer *p)
+bool
+bgp_peer_ibgp(const struct bgp_peer *p)
 {
 	return p->conf.local_as == p->conf.remote_as;
 }
@@ -177,10 +113,10 @@ conn_want_write(struct bgp_conn *c, bool on)
 	loop_fd_mod(c->peer->b->l, c->fd, EPOLLIN | (on ? EPOLLOUT : 0));
 }
 
-/* conn_flush: write what the socket takes now; a stalled queue arms the send hold timer
+/* bgp_conn_flush: write what the socket takes now; a stalled queue arms the send hold timer
  * (RFC 9687) so a peer that stops reading cannot hold us forever. 0 or -1 (closed). */
-static int
-conn_flush(struct bgp_conn *c)
+int
+bgp_conn_flush(struct bgp_conn *c)
 {
 	struct bgp *b = c->peer->b;
 	bool progress = false;
@@ -215,9 +151,9 @@ conn_flush(struct bgp_conn *c)
 	return 0;
 }
 
-/* conn_send: queue one encoded message and count it. */
-static void
-conn_queue(struct bgp_conn *c, const uint8_t *msg, size_t len)
+/* bgp_conn_queue: queue one encoded message and count it. */
+void
+bgp_conn_queue(struct bgp_conn *c, const uint8_t *msg, size_t len)
 {
 	obuf_append(&c->out, msg, len);
 	if (len >= BGP_HDR_LEN && msg[18] >= 1 && msg[18] <= 5)
@@ -229,8 +165,8 @@ conn_send_wbuf(struct bgp_conn *c, const struct wbuf *w)
 {
 	if (w->err)
 		return -1;
-	conn_queue(c, w->p, w->len);
-	return conn_flush(c);
+	bgp_conn_queue(c, w->p, w->len);
+	return bgp_conn_flush(c);
 }
 
 static int
@@ -261,205 +197,6 @@ send_open(struct bgp_conn *c)
 	if (bgp_open_encode(&w, &op) == -1)
 		return -1;
 	return conn_send_wbuf(c, &w);
-}
-
-/* ---- routes ---- */
-
-static int
-route_cmp(const void *a, const void *b)
-{
-	return prefix_cmp(
-	    &((const struct bgp_route *)a)->prefix, &((const struct bgp_route *)b)->prefix);
-}
-
-static int
-route_attr_cmp(const void *a, const void *b)
-{
-	const struct bgp_route *ra = *(const struct bgp_route *const *)a;
-	const struct bgp_route *rb = *(const struct bgp_route *const *)b;
-	int c = memcmp(&ra->attrs, &rb->attrs, sizeof(ra->attrs));
-
-	return c ? c : prefix_cmp(&ra->prefix, &rb->prefix);
-}
-
-static enum bgp_family
-route_family(const struct bgp_route *r)
-{
-	return r->prefix.addr.af == AF_INET ? BGP_FAM_IPV4 : BGP_FAM_IPV6;
-}
-
-/* route_sendable: the family was negotiated and we have a next hop for it. */
-static bool
-route_sendable(struct bgp_peer *p, const struct bgp_conn *c, const struct bgp_route *r)
-{
-	enum bgp_family f = route_family(r);
-	const struct addr *nh = f == BGP_FAM_IPV4 ? &p->nh4 : &p->nh6;
-
-	if (!(c->caps.families & BGP_AFM(f)))
-		return false;
-	if (nh->af == AF_UNSPEC) {
-		if (!p->warned_nh[f])
-			log_peer_warnx(p,
-			    "no %s next hop for this session, not announcing %s routes",
-			    f == BGP_FAM_IPV4 ? "IPv4" : "IPv6",
-			    f == BGP_FAM_IPV4 ? "IPv4" : "IPv6");
-		p->warned_nh[f] = true;
-		return false;
-	}
-	return true;
-}
-
-static int
-emit_cb(void *arg, const uint8_t *msg, size_t len)
-{
-	conn_queue(arg, msg, len);
-	return 0;
-}
-
-static void
-fill_attrs(const struct bgp_peer *p, const struct bgp_pathattrs *pa, struct bgp_attrs *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->asn = p->conf.local_as;
-	a->prepend = pa->prepend;
-	a->ibgp = peer_ibgp(p);
-	a->nh4 = p->nh4;
-	a->nh6 = p->nh6;
-	a->nh6_ll = p->nh6_ll;
-	a->has_med = pa->has_med;
-	a->med = pa->med;
-	a->local_pref = LOCAL_PREF_IBGP;
-	a->communities = pa->comm;
-	a->n_communities = pa->ncomm;
-	a->large = (const struct bgp_large_community *)pa->lcomm;
-	a->n_large = pa->nlcomm;
-}
-
-/* announce: send routes r[0..n) grouped by identical attributes, packed. */
-static void
-announce(struct bgp_conn *c, struct bgp_route *const *r, size_t n)
-{
-	struct bgp_peer *p = c->peer;
-	struct prefix *pfx = xcalloc(n ? n : 1, sizeof(*pfx));
-	struct bgp_attrs a;
-	size_t i = 0, j, k;
-
-	while (i < n) {
-		for (j = i; j < n && memcmp(&r[j]->attrs, &r[i]->attrs, sizeof(r[i]->attrs)) == 0;
-		     j++)
-			pfx[j - i] = r[j]->prefix;
-		fill_attrs(p, &r[i]->attrs, &a);
-		if (bgp_update_pack(&c->caps, &a, pfx, j - i, emit_cb, c) == -1) {
-			for (k = 0; k < j - i; k++) {
-				char s[ADDR_STRLEN];
-
-				log_peer_warnx(
-				    p, "cannot encode UPDATE for %s", prefix_ntop(&pfx[k], s));
-			}
-		}
-		i = j;
-	}
-	free(pfx);
-}
-
-static void
-withdraw(struct bgp_conn *c, const struct prefix *pfx, size_t n)
-{
-	if (n > 0 && bgp_update_pack(&c->caps, NULL, pfx, n, emit_cb, c) == -1)
-		log_peer_warnx(c->peer, "cannot encode withdrawal");
-}
-
-/* sync_routes: make the established peer hold exactly p->want: withdraw what it has and
- * should not, announce what is new or changed; the families in full (BGP_AFM_*) are sent
- * whole (session start, ROUTE-REFRESH). 0, or -1 when writing closed the connection. */
-static int
-sync_routes(struct bgp_peer *p, struct bgp_conn *c, unsigned full)
-{
-	struct bgp_route **ann = xcalloc(p->nwant + 1, sizeof(*ann));
-	struct prefix *wd = xcalloc(p->nsent + 1, sizeof(*wd));
-	struct bgp_route *sent = xcalloc(p->nwant + 1, sizeof(*sent));
-	size_t i = 0, j = 0, nann = 0, nwd = 0, nsent = 0;
-
-	while (i < p->nwant || j < p->nsent) {
-		int cmp = i == p->nwant   ? 1
-		          : j == p->nsent ? -1
-		                          : prefix_cmp(&p->want[i].prefix, &p->sent[j].prefix);
-
-		if (cmp > 0) { /* sent, no longer wanted */
-			wd[nwd++] = p->sent[j++].prefix;
-			continue;
-		}
-		if (!route_sendable(p, c, &p->want[i])) {
-			if (cmp == 0)
-				wd[nwd++] = p->sent[j++].prefix;
-			i++;
-			continue;
-		}
-		if (cmp < 0 || (full & BGP_AFM(route_family(&p->want[i]))) ||
-		    memcmp(&p->want[i].attrs, &p->sent[j].attrs, sizeof(p->want[i].attrs)) != 0)
-			ann[nann++] = &p->want[i];
-		if (cmp == 0)
-			j++;
-		sent[nsent++] = p->want[i++];
-	}
-	withdraw(c, wd, nwd);
-	qsort(ann, nann, sizeof(*ann), route_attr_cmp);
-	announce(c, ann, nann);
-	free(p->sent);
-	p->sent = sent;
-	p->nsent = nsent;
-	p->st.prefixes_announced = nsent;
-	free(ann);
-	free(wd);
-	if (nann || nwd)
-		log_peer_debug(p, "sent %zu announcements, %zu withdrawals", nann, nwd);
-	return conn_flush(c);
-}
-
-static void
-send_eor(struct bgp_conn *c)
-{
-	uint8_t mem[64];
-	struct wbuf w;
-	int af;
-
-	for (af = 0; af < BGP_AF_COUNT; af++) {
-		if (!(c->caps.families & BGP_AFM(af)))
-			continue;
-		wbuf_init(&w, mem, sizeof(mem));
-		if (bgp_eor_encode(&w, (enum bgp_af)af) == 0)
-			conn_queue(c, w.p, w.len);
-	}
-	conn_flush(c);
-}
-
-/* choose_next_hops: from the config, else the session's own addresses (RFC 2545: the
- * global address, plus the link-local one for a single-hop IPv6 peer). */
-static void
-choose_next_hops(struct bgp_peer *p, struct bgp_conn *c)
-{
-	struct addr local = {0};
-
-	memset(&p->nh4, 0, sizeof(p->nh4));
-	memset(&p->nh6, 0, sizeof(p->nh6));
-	memset(&p->nh6_ll, 0, sizeof(p->nh6_ll));
-	p->warned_nh[0] = p->warned_nh[1] = false;
-	bgp_net_local(c->fd, &local);
-	p->nh4 = p->conf.next_hop[BGP_FAM_IPV4];
-	if (p->nh4.af == AF_UNSPEC && local.af == AF_INET)
-		p->nh4 = local;
-	else if (p->nh4.af == AF_UNSPEC && local.af == AF_INET6)
-		bgp_net_ipv4_for(&local, &p->nh4); /* IPv4 routes over an IPv6 session */
-	p->nh6 = p->conf.next_hop[BGP_FAM_IPV6];
-	if (p->nh6.af == AF_UNSPEC) {
-		/* Never :: nor the link-local alone: a global address on the same link. */
-		if (local.af == AF_INET6 && !addr_is_linklocal(&local))
-			p->nh6 = local;
-		else if (local.af != AF_UNSPEC)
-			bgp_net_global6_for(&local, &p->nh6);
-	}
-	if (local.af == AF_INET6 && p->conf.ebgp_multihop <= 1 && !peer_ibgp(p))
-		bgp_net_linklocal_for(&local, &p->nh6_ll);
 }
 
 /* ---- connection lifecycle ---- */
@@ -557,7 +294,7 @@ conn_close(struct bgp_conn *c, const struct bgp_notify *n, const char *why)
 
 		wbuf_init(&w, mem, sizeof(mem));
 		if (bgp_notify_encode(&w, n) == 0) {
-			conn_queue(c, w.p, w.len);
+			bgp_conn_queue(c, w.p, w.len);
 			/* Best effort: the socket is non-blocking and about to close. */
 			if (send(c->fd, c->out.p + c->out.off, obuf_pending(&c->out),
 			        MSG_NOSIGNAL) < 0)
@@ -600,7 +337,7 @@ conn_change_state(struct bgp_conn *c, enum bgp_state new, const char *why)
 		p->est_since = loop_now(p->b->l);
 		p->st.established_count++;
 		p->st.last_error[0] = '\0';
-		choose_next_hops(p, c);
+		bgp_adjout_next_hops(p, c);
 	}
 	peer_update_state(p, why);
 	/* The state callback may have shut the peer down. */
@@ -608,8 +345,8 @@ conn_change_state(struct bgp_conn *c, enum bgp_state new, const char *why)
 		free(p->sent);
 		p->sent = NULL;
 		p->nsent = 0;
-		if (sync_routes(p, c, BGP_AFM_IPV4 | BGP_AFM_IPV6) == 0)
-			send_eor(c);
+		if (bgp_adjout_sync(p, c, BGP_AFM_IPV4 | BGP_AFM_IPV6) == 0)
+			bgp_adjout_eor(c);
 	}
 }
 
@@ -723,7 +460,7 @@ got_route_refresh(struct bgp_conn *c, const struct bgp_route_refresh *rr)
 	if (af < 0 || !(c->caps.families & BGP_AFM(af)) || rr->subtype != BGP_RR_NORMAL)
 		return;
 	log_peer_info(c->peer, "route refresh for %s", bgp_af_name((enum bgp_af)af));
-	sync_routes(c->peer, c, BGP_AFM(af));
+	bgp_adjout_sync(c->peer, c, BGP_AFM(af));
 }
 
 /* conn_fsm: the per-connection state machine (RFC 4271 §8.2.2, from TCP up). */
@@ -939,7 +676,7 @@ conn_io(int fd, uint32_t events, void *arg)
 		return;
 	}
 	if (events & EPOLLOUT) {
-		if (conn_flush(c) == -1)
+		if (bgp_conn_flush(c) == -1)
 			return;
 	}
 	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
@@ -1233,33 +970,6 @@ bgp_free(struct bgp *b, const char *msg)
 	free(b);
 }
 
-void
-bgp_peer_set_routes(struct bgp_peer *p, const struct bgp_route *routes, size_t n)
-{
-	size_t i;
-
-	free(p->want);
-	p->want = xcalloc(n ? n : 1, sizeof(*p->want));
-	if (n > 0)
-		memcpy(p->want, routes, n * sizeof(*routes));
-	for (i = 0; i < n; i++)
-		bgp_pathattrs_normalize(&p->want[i].attrs);
-	qsort(p->want, n, sizeof(*p->want), route_cmp);
-	/* A prefix listed twice keeps its first attributes. */
-	for (i = 1; i < n;) {
-		if (prefix_eq(&p->want[i].prefix, &p->want[i - 1].prefix)) {
-			memmove(&p->want[i], &p->want[i + 1], (n - i - 1) * sizeof(*p->want));
-			n--;
-		} else {
-			i++;
-		}
-	}
-	p->nwant = n;
-	for (i = 0; i < 2; i++)
-		if (p->conn[i] != NULL && p->conn[i]->state == BGP_ST_ESTABLISHED)
-			sync_routes(p, p->conn[i], 0);
-}
-
 size_t
 bgp_pending_output(const struct bgp *b)
 {
@@ -1320,47 +1030,4 @@ bool
 bgp_peer_conf_equal(const struct bgp_peer_conf *a, const struct bgp_peer_conf *b)
 {
 	return memcmp(a, b, sizeof(*a)) == 0;
-}
-
-static int
-u32_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-static int
-lcomm_cmp(const void *a, const void *b)
-{
-	const struct bgp_lcomm *x = a, *y = b;
-
-	if (x->global != y->global)
-		return x->global < y->global ? -1 : 1;
-	if (x->local1 != y->local1)
-		return x->local1 < y->local1 ? -1 : 1;
-	return (x->local2 > y->local2) - (x->local2 < y->local2);
-}
-
-void
-bgp_pathattrs_normalize(struct bgp_pathattrs *a)
-{
-	size_t i, n;
-
-	a->ncomm = MIN(a->ncomm, BGP_MAX_COMM);
-	a->nlcomm = MIN(a->nlcomm, BGP_MAX_LCOMM);
-	qsort(a->comm, a->ncomm, sizeof(a->comm[0]), u32_cmp);
-	for (i = n = 0; i < a->ncomm; i++)
-		if (n == 0 || a->comm[i] != a->comm[n - 1])
-			a->comm[n++] = a->comm[i];
-	a->ncomm = (uint8_t)n;
-	memset(&a->comm[n], 0, (BGP_MAX_COMM - n) * sizeof(a->comm[0]));
-	qsort(a->lcomm, a->nlcomm, sizeof(a->lcomm[0]), lcomm_cmp);
-	for (i = n = 0; i < a->nlcomm; i++)
-		if (n == 0 || lcomm_cmp(&a->lcomm[i], &a->lcomm[n - 1]) != 0)
-			a->lcomm[n++] = a->lcomm[i];
-	a->nlcomm = (uint8_t)n;
-	memset(&a->lcomm[n], 0, (BGP_MAX_LCOMM - n) * sizeof(a->lcomm[0]));
-	if (!a->has_med)
-		a->med = 0;
 }
