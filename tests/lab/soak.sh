@@ -47,9 +47,7 @@ soak_log() {
 # ---- faults; each heals itself before returning ----
 
 f_frr_restart() {
-	lab_frr_stop r
-	sleep 1
-	lab_frr_start r "$(anycast_router_conf 2)"
+	fault_frr_restart 2
 }
 
 f_link_flap() {
@@ -194,6 +192,7 @@ asn = 64666
 passive = yes
 hold_time = 3s"
 anycast_up 2
+fault_frr_restart 2 # without kernel nexthop objects: see faults.sh
 lab_ns e
 lab_link e p1 192.0.2.241/28 192.0.2.242/28
 # ANYCAST_EXTRA_SERVICE went to p2 too; its evil peer never connects, which is harmless.
