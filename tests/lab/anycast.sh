@@ -36,6 +36,9 @@ ANYCAST_POPS=
 
 anycast_router_conf() {
 	acn=$1
+	# FRR 8.4's zebra loses an ECMP member for good when a link flaps while it uses
+	# kernel nexthop objects (the FIB then disagrees with its RIB): install plain routes.
+	printf 'no zebra nexthop kernel enable\n'
 	printf 'ip forwarding\nipv6 forwarding\nrouter bgp 64500\n bgp router-id 198.51.100.1\n'
 	printf ' no bgp ebgp-requires-policy\n bgp log-neighbor-changes\n'
 	printf ' bgp bestpath as-path multipath-relax\n'

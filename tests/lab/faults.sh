@@ -161,13 +161,8 @@ fault_check() {
 	done
 }
 
-# fault_frr_restart N: restart the router's FRR (N PoPs) with zebra installing routes
-# without kernel nexthop objects. FRR 8.4's zebra loses an ECMP member for good when a
-# link goes down and up with them (the kernel drops the member from the group; zebra still
-# lists it as installed), so after a link flap the FIB would not match FRR's RIB. The
-# setting only applies to routes installed after it, hence a restart.
+# fault_frr_restart N: restart the router's FRR (N PoPs).
 fault_frr_restart() {
 	lab_frr_stop r
-	lab_frr_start r "no zebra nexthop kernel enable
-$(anycast_router_conf "$1")"
+	lab_frr_start r "$(anycast_router_conf "$1")"
 }
