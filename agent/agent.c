@@ -188,8 +188,8 @@ run_on_change(struct asvc *s, const char *state)
 
 /* ---- service state ---- */
 
-static const char *
-svc_state_name(const struct asvc *s)
+const char *
+agent_svc_state(const struct asvc *s)
 {
 	switch (s->mode) {
 	case AGENT_MODE_NORMAL: return "up";
@@ -238,7 +238,7 @@ agent_svc_update(struct asvc *s, const char *why)
 {
 	struct agent *a = s->a;
 	enum agent_mode old = s->mode, new = svc_target(s);
-	const char *old_state = svc_state_name(s);
+	const char *old_state = agent_svc_state(s);
 
 	if (why != NULL && why[0] != '\0')
 		snprintf(s->reason, sizeof(s->reason), "%s", why);
@@ -254,8 +254,8 @@ agent_svc_update(struct asvc *s, const char *why)
 	log_info("service %s: %s -> %s (%s)", s->c->name, agent_mode_name(old),
 	    agent_mode_name(new), s->reason);
 	agent_reconcile(a);
-	if (strcmp(old_state, svc_state_name(s)) != 0)
-		run_on_change(s, svc_state_name(s));
+	if (strcmp(old_state, agent_svc_state(s)) != 0)
+		run_on_change(s, agent_svc_state(s));
 }
 
 static void

@@ -107,6 +107,10 @@ int agent_sync_addresses(struct agent *a);
 struct bgp_peer *agent_peer_add(struct agent *a, const struct cfg_peer *c);
 void agent_peer_conf(const struct agent *a, const struct cfg_peer *c, struct bgp_peer_conf *pc);
 
+/* agent_svc_state: what an operator calls a service's state: "up", "draining", "down"
+ * or "drained" (on_change's STATE, status and metrics). */
+const char *agent_svc_state(const struct asvc *s);
+
 /* agent_drained_save: write the operator-drained services to state_dir. */
 void agent_drained_save(struct agent *a);
 

@@ -35,19 +35,6 @@ static const char *const phase_names[] = {
     [AGENT_STOPPED] = "stopped",
 };
 
-/* svc_state: what an operator calls the service's state (agent.c's view, read-only). */
-static const char *
-svc_state(const struct asvc *s)
-{
-	switch (s->mode) {
-	case AGENT_MODE_NORMAL: return "up";
-	case AGENT_MODE_GSHUT: return "draining";
-	case AGENT_MODE_DOWNATTR: return "down";
-	case AGENT_MODE_NONE: break;
-	}
-	return health_get_state(s->h) == HEALTH_DOWN && !s->admin_drained ? "down" : "drained";
-}
-
 static bool
 drain_file_present(const struct asvc *s)
 {
@@ -116,7 +103,7 @@ json_service(FILE *f, const struct agent *a, const struct asvc *s)
 
 	fputc('{', f);
 	json_kv_str(f, "name", s->c->name, true);
-	json_kv_str(f, "state", svc_state(s), true);
+	json_kv_str(f, "state", agent_svc_state(s), true);
 	json_kv_str(f, "mode", agent_mode_name(s->mode), true);
 	json_kv_str(f, "health", health_state_name(health_get_state(s->h)), true);
 	fprintf(f, "\"since\":%.3f,", secs(loop_now(a->l) - s->since));
@@ -429,7 +416,7 @@ agent_status_line(struct agent *a, char *buf, size_t len)
 	struct bgp_peer_stats st;
 
 	for (i = 0; i < n; i++) {
-		const char *s = svc_state(a->svcs[i]);
+		const char *s = agent_svc_state(a->svcs[i]);
 
 		up += strcmp(s, "up") == 0;
 		drained += strcmp(s, "drained") == 0 || strcmp(s, "draining") == 0;

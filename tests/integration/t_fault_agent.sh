@@ -12,10 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/faults.sh"
 lab_init
 
-anycast_up 2
-lab_wait 10 "all up" fault_all_up
-fault_baseline
-echo "ok 1 - baseline: p1 $FAULT_BASE_1 timers=$FAULT_TIMERS_1"
+fault_lab_up
 
 # 1. The responder frozen: its probe times out, the service goes down, FRR loses p1.
 kill -STOP "$ANYCAST_DNSD_1"

@@ -17,7 +17,7 @@ fault_baseline
 echo "ok 1 - baseline: p1 $FAULT_BASE_1 timers=$FAULT_TIMERS_1; p2 $FAULT_BASE_2 timers=$FAULT_TIMERS_2"
 
 # 1. FRR restarted: every session drops, the FIB empties, and all comes back.
-# (The new FRR installs routes without kernel nexthop objects: see fault_frr_restart.)
+# (Every lab FRR installs routes without kernel nexthop objects: see anycast.sh.)
 lab_frr_stop r
 lab_wait 10 "p1 sees the session down" fault_status 1 'u["state"] != "Established"'
 lab_fib_has r "$ANYCAST4/32" && lab_fail "route left in the FIB without bgpd"

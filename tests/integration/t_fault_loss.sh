@@ -10,10 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/faults.sh"
 lab_init
 
-anycast_up 2
-lab_wait 10 "all up" fault_all_up
-fault_baseline
-echo "ok 1 - baseline: p1 $FAULT_BASE_1 timers=$FAULT_TIMERS_1"
+fault_lab_up
 
 # 30 % of BGP segments dropped both ways for 10 s while route refreshes both ways
 # keep UPDATEs flowing: the session survives or recovers; the client is answered.

@@ -17,10 +17,7 @@ ANYCAST_EXTRA_SERVICE="
 address = 192.0.2.241
 asn = 64666
 passive = yes"
-anycast_up 2
-lab_wait 10 "all up" fault_all_up
-fault_baseline
-echo "ok 1 - baseline: p1 $FAULT_BASE_1 timers=$FAULT_TIMERS_1"
+fault_lab_up
 
 # A long connect_retry: after the reset a reload makes, FRR (connect timer 1 s) comes
 # back inbound long before pharosd's own retry; that retry must not stay armed.

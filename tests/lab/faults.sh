@@ -166,3 +166,12 @@ fault_frr_restart() {
 	lab_frr_stop r
 	lab_frr_start r "$(anycast_router_conf "$1")"
 }
+
+# fault_lab_up: the two-PoP anycast lab, everything up, the baseline taken and reported
+# as the test's first check.
+fault_lab_up() {
+	anycast_up 2
+	lab_wait 10 "all up" fault_all_up
+	fault_baseline
+	echo "ok 1 - baseline: p1 $FAULT_BASE_1 timers=$FAULT_TIMERS_1"
+}
