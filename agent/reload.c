@@ -134,14 +134,101 @@ apply_peers(struct agent *a, struct cfg *nc, struct apeer *npeers)
 	free(kept);
 }
 
+/* What a reload keeps, replaces and builds, computed while the old configuration is
+ * still in view. */
+struct plan {
+	struct aprobe **probes; /* parallel to nc->probes; NULL: to build */
+	bool *probe_kept;       /* parallel to the old probes */
+	struct asvc **svcs;     /* parallel to nc->services; NULL: to build */
+	struct asvc **prev;     /* the old version of a changed service, or NULL */
+	struct apeer *peers;    /* parallel to nc->peers; p NULL: to start */
+};
+
+static void
+plan_make(struct agent *a, struct cfg *nc, struct plan *pl)
+{
+	size_t i;
+
+	pl->svcs = xcalloc(nc->n_services + 1, sizeof(*pl->svcs));
+	pl->prev = xcalloc(nc->n_services + 1, sizeof(*pl->prev));
+	pl->probe_kept = xcalloc(a->cfg->n_probes + 1, sizeof(*pl->probe_kept));
+	pl->probes = reuse_probes(a, nc, pl->probe_kept);
+	for (i = 0; i < nc->n_services; i++) {
+		struct asvc *old = old_svc_named(a, nc->services[i].name);
+
+		if (old != NULL && cfg_service_equal(old->c, &nc->services[i]) &&
+		    svc_probes_kept(old, &nc->services[i], pl->probes, nc->n_probes)) {
+			pl->svcs[i] = old;
+			old->c = &nc->services[i];
+		} else {
+			pl->prev[i] = old; /* changed (or NULL: new) */
+		}
+	}
+	pl->peers = xcalloc(nc->n_peers + 1, sizeof(*pl->peers));
+	apply_peers(a, nc, pl->peers);
+}
+
+/* drop_old: free the services and probes the new configuration no longer has. */
+static void
+drop_old(struct agent *a, struct cfg *nc, const struct plan *pl)
+{
+	const struct cfg *oc = a->cfg;
+	size_t i, k;
+
+	for (i = 0; i < oc->n_services; i++) {
+		bool kept = false;
+
+		for (k = 0; k < nc->n_services; k++)
+			kept |= pl->svcs[k] == a->svcs[i] || pl->prev[k] == a->svcs[i];
+		if (!kept) {
+			log_info("service %s: removed", oc->services[i].name);
+			agent_svc_free(a->svcs[i]);
+		}
+	}
+	for (i = 0; i < oc->n_probes; i++)
+		if (!pl->probe_kept[i])
+			agent_probe_free(a->probes[i]);
+}
+
+/* build_new: with nc in place, start new probes and peers and build new services. */
+static void
+build_new(struct agent *a, struct plan *pl)
+{
+	struct cfg *nc = a->cfg;
+	size_t i;
+
+	for (i = 0; i < nc->n_probes; i++)
+		if (pl->probes[i] == NULL)
+			pl->probes[i] = agent_probe_new(a, &nc->probes[i]);
+	for (i = 0; i < nc->n_peers; i++)
+		if (pl->peers[i].p == NULL)
+			pl->peers[i].p = agent_peer_add(a, &nc->peers[i]);
+	for (i = 0; i < nc->n_services; i++) {
+		struct asvc *s, *prev = pl->prev[i];
+
+		if (pl->svcs[i] != NULL)
+			continue;
+		s = pl->svcs[i] = agent_svc_new(a, &nc->services[i]);
+		if (prev == NULL) {
+			log_info("service %s: new, starts down", nc->services[i].name);
+			continue;
+		}
+		/* A changed service goes on from where it was: its peers get the new
+		 * attributes in one UPDATE, not a withdrawal and an announcement. */
+		log_info("service %s: changed", nc->services[i].name);
+		s->mode = prev->mode;
+		s->since = prev->since;
+		s->admin_drained = prev->admin_drained;
+		s->transitions = prev->transitions;
+		agent_svc_free(prev);
+	}
+}
+
 int
 agent_reload(struct agent *a, FILE *errs)
 {
 	struct cfg *nc = load_logged(a->config_path, errs), *oc = a->cfg;
-	struct aprobe **np;
-	struct asvc **ns, **prev;
-	struct apeer *npeers;
-	bool *pkept;
+	struct plan pl;
 	size_t i;
 
 	if (nc == NULL) {
@@ -155,80 +242,23 @@ agent_reload(struct agent *a, FILE *errs)
 	    strcmp(nc->agent.state_dir, oc->agent.state_dir) != 0)
 		log_warnx("reload: interface and state_dir changes take effect at restart");
 	log_set_level(nc->agent.log_level);
-
-	/* Removed and changed services are withdrawn first (old config still in view). */
-	ns = xcalloc(nc->n_services + 1, sizeof(*ns));
-	prev = xcalloc(nc->n_services + 1, sizeof(*prev));
-	pkept = xcalloc(oc->n_probes + 1, sizeof(*pkept));
-	np = reuse_probes(a, nc, pkept);
-	for (i = 0; i < nc->n_services; i++) {
-		struct asvc *old = old_svc_named(a, nc->services[i].name);
-
-		if (old != NULL && cfg_service_equal(old->c, &nc->services[i]) &&
-		    svc_probes_kept(old, &nc->services[i], np, nc->n_probes)) {
-			ns[i] = old;
-			old->c = &nc->services[i];
-		} else {
-			prev[i] = old; /* changed (or NULL: new) */
-		}
-	}
-	npeers = xcalloc(nc->n_peers + 1, sizeof(*npeers));
-	apply_peers(a, nc, npeers);
-
-	/* Swap in the new configuration, then build what is new. */
-	for (i = 0; i < oc->n_services; i++) {
-		size_t k;
-		bool kept = false;
-
-		for (k = 0; k < nc->n_services; k++)
-			kept |= ns[k] == a->svcs[i];
-		for (k = 0; k < nc->n_services; k++)
-			kept |= prev[k] == a->svcs[i];
-		if (!kept) {
-			log_info("service %s: removed", oc->services[i].name);
-			agent_svc_free(a->svcs[i]);
-		}
-	}
-	for (i = 0; i < oc->n_probes; i++)
-		if (!pkept[i])
-			agent_probe_free(a->probes[i]);
+	plan_make(a, nc, &pl);
+	drop_old(a, nc, &pl);
 	free(a->svcs);
 	free(a->probes);
 	free(a->peers);
-	free(pkept);
+	free(pl.probe_kept);
 	a->cfg = nc;
-	a->svcs = ns;
-	a->probes = np;
-	a->peers = npeers;
-	for (i = 0; i < nc->n_probes; i++)
-		if (np[i] == NULL)
-			np[i] = agent_probe_new(a, &nc->probes[i]);
-	for (i = 0; i < nc->n_peers; i++)
-		if (npeers[i].p == NULL)
-			npeers[i].p = agent_peer_add(a, &nc->peers[i]);
-	for (i = 0; i < nc->n_services; i++) {
-		if (ns[i] != NULL)
-			continue;
-		ns[i] = agent_svc_new(a, &nc->services[i]);
-		if (prev[i] == NULL) {
-			log_info("service %s: new, starts down", nc->services[i].name);
-			continue;
-		}
-		/* A changed service goes on from where it was: its peers get the new
-		 * attributes in one UPDATE, not a withdrawal and an announcement. */
-		log_info("service %s: changed", nc->services[i].name);
-		ns[i]->mode = prev[i]->mode;
-		ns[i]->since = prev[i]->since;
-		ns[i]->admin_drained = prev[i]->admin_drained;
-		ns[i]->transitions = prev[i]->transitions;
-		agent_svc_free(prev[i]);
-	}
-	free(prev);
+	a->svcs = pl.svcs;
+	a->probes = pl.probes;
+	a->peers = pl.peers;
+	build_new(a, &pl);
+	free(pl.prev);
 	/* Withdraw what is gone before its addresses go; new services start down. */
 	agent_reconcile(a);
 	agent_drained_save(a);
 	for (i = 0; i < nc->n_services; i++)
-		agent_svc_update(ns[i], NULL);
+		agent_svc_update(a->svcs[i], NULL);
 	if (agent_sync_addresses(a) == -1)
 		log_warnx("reload: not every address could be put on %s", nc->agent.interface);
 	cfg_free(oc);
