@@ -9,7 +9,7 @@
 set -eu
 
 build="build-essential pkg-config libmnl-dev libinih-dev libcurl4-openssl-dev libmicrohttpd-dev"
-lab="iproute2 frr bird2 knot-dnsutils nftables procps"
+lab="iproute2 frr bird2 knot-dnsutils nftables procps python3"
 deb="$build debhelper dpkg-dev fakeroot lintian"
 check="$build $lab libcmocka-dev clang-format clang libclang-rt-14-dev python3 valgrind openssl debhelper dpkg-dev fakeroot lintian mandoc ansible-core"
 demo="$build $lab"
