@@ -244,7 +244,7 @@ const char *cfg_qtype_fmt(uint16_t t, char *buf, size_t len);
 /* cfg_parse_rcode: an RFC 1035/2136 rcode name (NOERROR, NXDOMAIN, ...). */
 int cfg_parse_rcode(const char *s, uint8_t *out, const char **why);
 
-/* cfg_rcode_name: the name of rcode 0..10 (static), "?" otherwise. */
+/* cfg_rcode_name: the name of an rcode ("NXDOMAIN"), or RCODEnnn. */
 const char *cfg_rcode_name(uint8_t rcode);
 
 /* cfg_community_fmt: a community as its well-known name or "A:B"; buf holds 24 bytes. */

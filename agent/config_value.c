@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/dnswire.h"
 #include "lib/util.h"
 
 static const struct {
@@ -283,82 +284,47 @@ cfg_probe_type_name(enum cfg_probe_type t)
 	return "?";
 }
 
-static const char *const rcode_names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",
-    "REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE"};
-
-/* The query types a health check plausibly asks for; others as RFC 3597 TYPEnnn. */
-static const struct {
-	const char *name;
-	uint16_t type;
-} qtypes[] = {
-    {"A", 1},
-    {"NS", 2},
-    {"CNAME", 5},
-    {"SOA", 6},
-    {"PTR", 12},
-    {"MX", 15},
-    {"TXT", 16},
-    {"AAAA", 28},
-    {"SRV", 33},
-    {"NAPTR", 35},
-    {"DS", 43},
-    {"DNSKEY", 48},
-    {"SVCB", 64},
-    {"HTTPS", 65},
-    {"CAA", 257},
-};
-
+/* Query types and rcodes are spelled as lib/dnswire spells them (the dns probe and
+ * pharos-dnsd use the same tables): mnemonics or RFC 3597 TYPEnnn / RCODEnnn. */
 int
 cfg_parse_qtype(const char *s, uint16_t *out, const char **why)
 {
-	uint32_t n;
-	size_t i;
+	uint16_t t;
 
-	for (i = 0; i < nitems(qtypes); i++) {
-		if (strcasecmp(s, qtypes[i].name) == 0) {
-			*out = qtypes[i].type;
-			return 0;
-		}
+	if (dns_type_from_text(s, strlen(s), &t) == -1 || t == 0) {
+		*why = "not a query type (A, AAAA, SOA, NS, TXT, ... or TYPEnnn)";
+		return -1;
 	}
-	if (strncasecmp(s, "TYPE", 4) == 0 && parse_u32(s + 4, strlen(s + 4), 65535, &n) == 0 &&
-	    n > 0) {
-		*out = (uint16_t)n;
-		return 0;
-	}
-	*why = "not a query type (A, AAAA, SOA, NS, TXT, ... or TYPEnnn)";
-	return -1;
+	*out = t;
+	return 0;
 }
 
 const char *
 cfg_qtype_fmt(uint16_t t, char *buf, size_t len)
 {
-	size_t i;
+	char tmp[DNS_TYPE_TEXTMAX];
 
-	for (i = 0; i < nitems(qtypes); i++) {
-		if (qtypes[i].type == t)
-			return qtypes[i].name;
-	}
-	snprintf(buf, len, "TYPE%u", t);
+	snprintf(buf, len, "%s", dns_type_to_text(t, tmp));
 	return buf;
 }
 
 int
 cfg_parse_rcode(const char *s, uint8_t *out, const char **why)
 {
-	size_t i;
+	uint16_t r;
 
-	for (i = 0; i < nitems(rcode_names); i++) {
-		if (strcasecmp(s, rcode_names[i]) == 0) {
-			*out = (uint8_t)i;
-			return 0;
-		}
+	if (dns_rcode_from_text(s, strlen(s), &r) == -1 || r > UINT8_MAX) {
+		*why = "not an rcode (NOERROR, NXDOMAIN, SERVFAIL, REFUSED, ...)";
+		return -1;
 	}
-	*why = "not an rcode (NOERROR, NXDOMAIN, SERVFAIL, REFUSED, ...)";
-	return -1;
+	*out = (uint8_t)r;
+	return 0;
 }
 
 const char *
 cfg_rcode_name(uint8_t rcode)
 {
-	return rcode < nitems(rcode_names) ? rcode_names[rcode] : "?";
+	static char buf[DNS_TYPE_TEXTMAX]; /* only for RCODEnnn; the loop is single-threaded */
+
+	return dns_rcode_to_text(rcode, buf);
 }

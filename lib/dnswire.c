@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/util.h"
+
 /*
  *  0  1  2  3  4  5  6  7  8  9 10 11 12 13 14 15
  * +--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
@@ -685,42 +687,40 @@ mnemonic_from_text(
 	return 0;
 }
 
-#define ITEMS(a) (sizeof(a) / sizeof((a)[0]))
-
 const char *
 dns_type_to_text(uint16_t t, char *buf)
 {
-	return mnemonic_to_text(types, ITEMS(types), "TYPE", t, buf);
+	return mnemonic_to_text(types, nitems(types), "TYPE", t, buf);
 }
 
 int
 dns_type_from_text(const char *s, size_t n, uint16_t *t)
 {
-	return mnemonic_from_text(types, ITEMS(types), "TYPE", s, n, t);
+	return mnemonic_from_text(types, nitems(types), "TYPE", s, n, t);
 }
 
 const char *
 dns_class_to_text(uint16_t c, char *buf)
 {
-	return mnemonic_to_text(classes, ITEMS(classes), "CLASS", c, buf);
+	return mnemonic_to_text(classes, nitems(classes), "CLASS", c, buf);
 }
 
 int
 dns_class_from_text(const char *s, size_t n, uint16_t *c)
 {
-	return mnemonic_from_text(classes, ITEMS(classes), "CLASS", s, n, c);
+	return mnemonic_from_text(classes, nitems(classes), "CLASS", s, n, c);
 }
 
 const char *
 dns_rcode_to_text(uint16_t r, char *buf)
 {
-	return mnemonic_to_text(rcodes, ITEMS(rcodes), "RCODE", r, buf);
+	return mnemonic_to_text(rcodes, nitems(rcodes), "RCODE", r, buf);
 }
 
 int
 dns_rcode_from_text(const char *s, size_t n, uint16_t *r)
 {
-	return mnemonic_from_text(rcodes, ITEMS(rcodes), "RCODE", s, n, r);
+	return mnemonic_from_text(rcodes, nitems(rcodes), "RCODE", s, n, r);
 }
 
 /* ---- RDATA presentation ---- */
